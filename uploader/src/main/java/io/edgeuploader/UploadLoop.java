@@ -1,0 +1,84 @@
+package io.edgeuploader;
+
+import io.edgeuploader.sink.SinkException;
+import io.edgeuploader.source.SourceException;
+import java.time.Duration;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon: a pass every interval, skipped cheaply when SQLite has not changed. A failed pass
+ * (store outage, database busy) is retried with exponential backoff and jitter, logged once when
+ * failures start and once when they end, never per retry. Only errors a person must fix
+ * ({@link UserError}) end the loop.
+ */
+public final class UploadLoop {
+  private static final Logger log = LoggerFactory.getLogger(UploadLoop.class);
+  static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  static final Duration MAX_RETRY = Duration.ofMinutes(5);
+
+  /** Waits, returning early when a stop is requested. */
+  public interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private final Uploader uploader;
+  private final Duration interval;
+  private final BooleanSupplier stopRequested;
+  private final Sleeper sleeper;
+  private final Random random;
+
+  public UploadLoop(
+      Uploader uploader, Duration interval, BooleanSupplier stopRequested, Sleeper sleeper,
+      Random random) {
+    this.uploader = uploader;
+    this.interval = interval;
+    this.stopRequested = stopRequested;
+    this.sleeper = sleeper;
+    this.random = random;
+  }
+
+  public void run() throws InterruptedException {
+    int failures = 0;
+    boolean mustPass = true;
+    log.info("event=loop_started interval_s={} table={}", interval.toSeconds(),
+        uploader.table().name());
+    while (!stopRequested.getAsBoolean()) {
+      Duration wait = interval;
+      try {
+        if (mustPass || uploader.sourceChanged()) {
+          uploader.uploadPending(stopRequested);
+        }
+        mustPass = false;
+        if (failures > 0) {
+          log.info("event=recovered failed_passes={}", failures);
+          failures = 0;
+        }
+      } catch (SinkException | SourceException e) {
+        failures++;
+        mustPass = true;
+        wait = backoff(failures);
+        if (failures == 1) {
+          log.warn("event=pass_failed error=\"{}\"; retrying with backoff, rows stay in SQLite",
+              e.getMessage());
+        } else {
+          log.debug("event=pass_failed attempt={} retry_in_ms={} error=\"{}\"", failures,
+              wait.toMillis(), e.getMessage());
+        }
+      }
+      sleeper.sleep(wait);
+    }
+    log.info("event=loop_stopped");
+  }
+
+  /** 1 s doubling per failure, capped at the larger of the interval and 5 min, ±20 % jitter. */
+  Duration backoff(int failures) {
+    long cap = Math.max(interval.toMillis(), MAX_RETRY.toMillis());
+    long base = FIRST_RETRY.toMillis() << Math.min(failures - 1, 20);
+    long millis = Math.min(cap, base);
+    double jitter = 0.8 + 0.4 * random.nextDouble();
+    return Duration.ofMillis((long) (millis * jitter));
+  }
+}

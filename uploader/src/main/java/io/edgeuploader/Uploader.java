@@ -1,0 +1,310 @@
+package io.edgeuploader;
+
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.exceptions.ConcurrentTransactionException;
+import io.delta.kernel.types.StructType;
+import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.cursor.Cursor;
+import io.edgeuploader.cursor.CursorCache;
+import io.edgeuploader.cursor.RecentRows;
+import io.edgeuploader.cursor.RowFingerprint;
+import io.edgeuploader.mapping.RowConverter;
+import io.edgeuploader.mapping.TableSchema;
+import io.edgeuploader.sink.DeltaSink;
+import io.edgeuploader.sink.SinkException;
+import io.edgeuploader.source.SourceRow;
+import io.edgeuploader.source.SourceTable;
+import io.edgeuploader.source.SqliteSource;
+import io.edgeuploader.source.TableDetector;
+import io.edgeuploader.source.TimestampParser;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Uploads one SQLite table to one Delta table. The cursor follows rowids: SQLite gives a new row a
+ * rowid above every existing one, so "rowid above the cursor" finds new rows in index order, late
+ * timestamps, equal timestamps and NULL timestamps included. Rowids are only reused after the
+ * newest rows were deleted; the anchor (the fingerprint of the row at the cursor) detects that,
+ * and {@link #findStart} then finds where the surviving uploaded rows end.
+ */
+public final class Uploader implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Uploader.class);
+
+  private final UploaderConfig config;
+  private final SqliteSource source;
+  private final SourceTable table;
+  private final DeltaSink sink;
+  private final CursorCache cache;
+  private final String appId;
+  private final long columns;
+
+  private Cursor cursor;
+  private RecentRows recent = new RecentRows();
+  private boolean cacheConsulted;
+  private long lastDataVersion = Long.MIN_VALUE;
+  private boolean schemaChecked;
+
+  Uploader(UploaderConfig config, SqliteSource source, SourceTable table, DeltaSink sink,
+      CursorCache cache) {
+    this.config = config;
+    this.source = source;
+    this.table = table;
+    this.sink = sink;
+    this.cache = cache;
+    this.appId = appId(config.nodeId(), config.sqlite().getFileName().toString(), table.name());
+    this.columns = RowFingerprint.ofColumns(table.columns());
+  }
+
+  /** Opens the database, chooses the table and checks the state directory; writes nothing. */
+  public static Uploader open(UploaderConfig config) {
+    SqliteSource source = SqliteSource.open(config.sqlite(), config.busyTimeout());
+    try {
+      SourceTable table =
+          TableDetector.describe(source, config.table(), config.timestampColumn());
+      String appId =
+          appId(config.nodeId(), config.sqlite().getFileName().toString(), table.name());
+      return new Uploader(
+          config, source, table, new DeltaSink(config.tablePath()),
+          new CursorCache(config.stateDir(), appId));
+    } catch (RuntimeException e) {
+      source.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Names this source in the table's {@code txn} actions and cursor domain: node, database file
+   * name and table. Stable across restarts and mount points; two sources with the same triple
+   * would share a cursor, so give nodes distinct ids.
+   */
+  public static String appId(String nodeId, String databaseFileName, String table) {
+    return "edge-uploader/" + nodeId + "/" + databaseFileName + "/" + table;
+  }
+
+  public SourceTable table() {
+    return table;
+  }
+
+  public DeltaSink sink() {
+    return sink;
+  }
+
+  public String appId() {
+    return appId;
+  }
+
+  public CursorCache cache() {
+    return cache;
+  }
+
+  /** Whether another process committed to the database since the last pass (cheap). */
+  public boolean sourceChanged() {
+    return source.dataVersion() != lastDataVersion;
+  }
+
+  /** What one pass did. */
+  public record PassResult(long rows, int commits, long rescued, long lastVersion) {
+    static final PassResult NOTHING = new PassResult(0, 0, 0, -1);
+  }
+
+  /** Uploads everything pending, in commits of at most batch_rows rows, until none is left. */
+  public PassResult uploadPending(BooleanSupplier stopRequested) {
+    lastDataVersion = source.dataVersion();
+    Optional<Snapshot> snapshot = sink.latest();
+    Cursor known = reconcile(snapshot);
+    if (known.rowid() > 0 && known.columns() != columns && !recent.isEmpty()) {
+      log.info("event=source_columns_changed table={}; row fingerprints start afresh",
+          table.name());
+      recent = new RecentRows();
+    }
+    Cursor start = findStart(known);
+    if (start != known) {
+      recent.forgetAbove(start.rowid());
+      cursor = start;
+      saveCache();
+    }
+    long rows = 0;
+    long rescued = 0;
+    int commits = 0;
+    long version = -1;
+    while (!stopRequested.getAsBoolean()) {
+      List<SourceRow> first =
+          source.rowsAfter(
+              table, cursor.rowid(), Math.min(BatchFeed.CHUNK_ROWS, config.batchRows()));
+      if (first.isEmpty()) break;
+      Snapshot base = snapshot.isPresent() ? snapshot.get() : createTable();
+      checkSchema(base);
+      RowConverter converter = new RowConverter(base.getSchema(), table, config.nodeId());
+      RecentRows batchRecent = new RecentRows();
+      BatchFeed feed =
+          new BatchFeed(
+              source, table, converter, cursor.rowid(), config.batchRows(), first, batchRecent);
+      Cursor before = cursor;
+      Supplier<Cursor> after =
+          () ->
+              before.next(
+                  feed.lastRowid(), feed.lastFingerprint(), converter.maxTimestampMicros(),
+                  feed.rows(), columns);
+      long began = System.nanoTime();
+      try {
+        version = sink.append(base, appId, before.seq() + 1, after, feed);
+      } catch (ConcurrentTransactionException e) {
+        cursor = null; // another process moved this source's cursor: re-read it next pass
+        throw new SinkException(
+            "another process committed for source " + appId + " (" + e.getMessage()
+                + "); is the same database uploaded twice with the same node id?",
+            e);
+      }
+      long millis = (System.nanoTime() - began) / 1_000_000;
+      cursor = after.get();
+      recent.addAll(batchRecent);
+      saveCache();
+      rows += feed.rows();
+      rescued += converter.rescuedValues();
+      commits++;
+      log.info(
+          "event=commit table={} version={} rows={} rescued={} rowid={} watermark={}"
+              + " duration_ms={}",
+          table.name(), version, feed.rows(), converter.rescuedValues(), cursor.rowid(),
+          watermarkText(cursor), millis);
+      if (converter.rescuedValues() > 0) {
+        log.warn(
+            "event=values_rescued table={} version={} count={} column={}",
+            table.name(), version, converter.rescuedValues(), TableSchema.RESCUED_DATA);
+      }
+      snapshot = sink.latest();
+    }
+    return commits == 0 ? PassResult.NOTHING : new PassResult(rows, commits, rescued, version);
+  }
+
+  private Snapshot createTable() {
+    StructType schema = TableSchema.forSource(table);
+    return sink.create(schema);
+  }
+
+  private void checkSchema(Snapshot snapshot) {
+    if (!schemaChecked) {
+      TableSchema.checkCompatible(sink.tablePath(), snapshot.getSchema(), table);
+      schemaChecked = true;
+    }
+  }
+
+  /**
+   * The cursor to continue from: the one in memory if the table agrees, else the cache file's if
+   * it is at the table's sequence number, else the table's own (losing only the recent-rows
+   * memory, which matters only if uploaded rows are deleted meanwhile).
+   */
+  Cursor reconcile(Optional<Snapshot> snapshot) {
+    Cursor inTable = snapshot.flatMap(s -> sink.cursor(s, appId)).orElse(Cursor.START);
+    if (cursor != null && cursor.seq() == inTable.seq()) return cursor;
+    if (!cacheConsulted) {
+      cacheConsulted = true;
+      Optional<CursorCache.Entry> cached = cache.load();
+      if (cached.isPresent() && cached.get().cursor().seq() == inTable.seq()) {
+        cursor = cached.get().cursor();
+        recent = cached.get().recent();
+        return cursor;
+      }
+      cached.ifPresent(
+          c -> log.warn("event=state_stale file={} state_seq={} table_seq={}; continuing from the"
+              + " Delta table's cursor", cache.file(), c.cursor().seq(), inTable.seq()));
+    } else if (cursor != null) {
+      log.warn("event=cursor_moved table_seq={} local_seq={}; continuing from the Delta table's"
+          + " cursor", inTable.seq(), cursor.seq());
+    }
+    cursor = inTable;
+    recent = new RecentRows();
+    return cursor;
+  }
+
+  /**
+   * Where new rows start. Normally the cursor itself; but if the row at the cursor is gone or
+   * changed, the application deleted uploaded rows and SQLite may have given their rowids to new
+   * rows. New rows then sit above the highest surviving uploaded row, so walk down from the cursor
+   * until a row is recognised as uploaded: by its fingerprint in the recent-rows memory, or, below
+   * that memory, by a timestamp not newer than the watermark. Reads only.
+   *
+   * <p>After the application added or changed columns, fingerprints taken before are not
+   * comparable: the row at the cursor still being there is then taken as enough.
+   */
+  Cursor findStart(Cursor c) {
+    if (c.rowid() == 0) return c;
+    Optional<SourceRow> atCursor = source.rowAt(table, c.rowid());
+    boolean sameColumns = c.columns() == columns;
+    if (atCursor.isPresent()
+        && (!sameColumns || RowFingerprint.of(atCursor.get()) == c.anchor())) {
+      return c;
+    }
+    int tsIndex = table.indexOf(table.timestamp().name());
+    long below = c.rowid();
+    long reused = 0;
+    while (true) {
+      List<SourceRow> rows = source.rowsAtOrBelowDescending(table, below, BatchFeed.CHUNK_ROWS);
+      for (SourceRow row : rows) {
+        long fp = RowFingerprint.of(row);
+        boolean uploaded;
+        if (sameColumns && row.rowid() >= recent.lowestRowid()) {
+          uploaded = recent.holds(row.rowid(), fp);
+        } else {
+          Object ts = row.values()[tsIndex];
+          long micros =
+              ts == null
+                  ? TimestampParser.INVALID
+                  : TimestampParser.toMicros(ts, table.timestamp().unit());
+          uploaded = micros == TimestampParser.INVALID || micros <= c.watermarkMicros();
+        }
+        if (uploaded) return rebased(c, row.rowid(), fp, reused);
+        reused++;
+      }
+      if (rows.size() < BatchFeed.CHUNK_ROWS) return rebased(c, 0, 0, reused);
+      below = rows.get(rows.size() - 1).rowid() - 1;
+    }
+  }
+
+  private Cursor rebased(Cursor c, long rowid, long fp, long reused) {
+    log.warn(
+        "event=uploaded_rows_deleted table={} cursor_rowid={} uploaded_rows_end_at={}"
+            + " new_rows_with_reused_rowids={}",
+        table.name(), c.rowid(), rowid, reused);
+    return c.rebasedTo(rowid, fp);
+  }
+
+  private void saveCache() {
+    try {
+      cache.save(cursor, recent);
+    } catch (UserError e) {
+      // The table holds the cursor; a missing cache only costs a re-read of it at the next start.
+      log.warn("event=state_not_saved error=\"{}\"", e.getMessage());
+    }
+    CrashPoint.AFTER_COMMIT.reached();
+  }
+
+  /** Read-only facts for status and --dry-run. */
+  public record Progress(
+      Optional<Snapshot> snapshot, Cursor cursor, long pendingRows, long deltaRows) {}
+
+  public Progress progress() {
+    Optional<Snapshot> snapshot = sink.latest();
+    Cursor c = reconcile(snapshot);
+    long pending = source.countAfter(table, findStart(c).rowid());
+    long deltaRows = snapshot.map(sink::rowCount).orElse(0L);
+    return new Progress(snapshot, c, pending, deltaRows);
+  }
+
+  static String watermarkText(Cursor c) {
+    if (!c.hasWatermark()) return "none";
+    long micros = c.watermarkMicros();
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+        Math.floorMod(micros, 1_000_000L) * 1000L).toString();
+  }
+
+  @Override
+  public void close() {
+    source.close();
+  }
+}

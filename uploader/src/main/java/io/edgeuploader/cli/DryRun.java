@@ -1,0 +1,49 @@
+package io.edgeuploader.cli;
+
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.edgeuploader.Uploader;
+import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.mapping.TableSchema;
+import io.edgeuploader.source.SourceColumn;
+import io.edgeuploader.source.SourceTable;
+import java.io.PrintStream;
+
+/** What --dry-run shows: every decision the uploader made, and nothing written. */
+final class DryRun {
+  private DryRun() {}
+
+  static void print(Uploader uploader, UploaderConfig config, PrintStream out) {
+    SourceTable table = uploader.table();
+    Uploader.Progress progress = uploader.progress();
+    out.println("SQLite database:  " + config.sqlite());
+    out.println("Table:            " + table.name() + " (" + table.reason() + ")");
+    out.println("Timestamp column: " + table.timestamp().name() + " (" + table.timestamp().reason()
+        + "; integers read as epoch " + table.timestamp().unit().name().toLowerCase() + ")");
+    out.println("Delta table:      " + uploader.sink().tablePath() + progress.snapshot()
+        .map(s -> " (exists, version " + s.getVersion() + ")")
+        .orElse(" (will be created)"));
+    out.println("Node id:          " + config.nodeId());
+    StructType schema = progress.snapshot().map(s -> s.getSchema())
+        .orElseGet(() -> TableSchema.forSource(table));
+    out.println("Schema mapping (SQLite declared type -> Delta type):");
+    int width = schema.fields().stream().mapToInt(f -> f.getName().length()).max().orElse(4);
+    for (StructField f : schema.fields()) {
+      int s = table.indexOf(f.getName());
+      String declared = s >= 0 ? declaredText(table.columns().get(s)) : "(added by uploader)";
+      out.printf("  %-" + width + "s  %-20s -> %s%n", f.getName(), declared, f.getDataType());
+    }
+    for (SourceColumn c : table.columns()) {
+      if (schema.indexOf(c.name()) < 0) {
+        out.printf("  %-" + width + "s  %-20s -> carried in _rescued_data%n", c.name(),
+            declaredText(c));
+      }
+    }
+    out.println("Rows to upload:   " + progress.pendingRows() + " (after rowid "
+        + progress.cursor().rowid() + ")");
+  }
+
+  private static String declaredText(SourceColumn c) {
+    return c.declaredType().isEmpty() ? "(no type)" : c.declaredType();
+  }
+}

@@ -1,0 +1,28 @@
+package io.edgeuploader.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Our own events at INFO; Kernel, Hadoop and Parquet (about twenty lines per commit at INFO) at
+ * WARN unless --debug. Logs go to stderr so stdout carries only command output such as JSON.
+ */
+final class Logging {
+  private Logging() {}
+
+  static void configure(boolean debug) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
+    ctx.getLogger("io.edgeuploader").setLevel(debug ? Level.DEBUG : Level.INFO);
+    Level libraries = debug ? Level.INFO : Level.WARN;
+    for (String name : new String[] {"io.delta", "org.apache", "io.unitycatalog"}) {
+      ctx.getLogger(name).setLevel(libraries);
+    }
+    // "Unable to load native-hadoop library" on every start is noise: Java code paths are used.
+    ctx.getLogger("org.apache.hadoop.util.NativeCodeLoader").setLevel(Level.ERROR);
+    // "Cannot find a complete checkpoint" is said of every table younger than its first
+    // checkpoint; it is not a problem.
+    ctx.getLogger("io.delta.kernel.internal.snapshot.SnapshotManager")
+        .setLevel(debug ? Level.INFO : Level.ERROR);
+  }
+}

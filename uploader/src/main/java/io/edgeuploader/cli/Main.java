@@ -1,0 +1,86 @@
+package io.edgeuploader.cli;
+
+import io.edgeuploader.ExitCode;
+import io.edgeuploader.UserError;
+import io.edgeuploader.sink.SinkException;
+import io.edgeuploader.source.SourceException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** Entry point of uploader.jar. */
+@Command(
+    name = "uploader",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    subcommands = {
+      RunCommand.class,
+      OnceCommand.class,
+      StatusCommand.class,
+      ExampleConfigCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    description = {
+      "Ships the new rows of a SQLite table into a Delta Lake table, exactly once, without Spark.",
+      "",
+      "Every setting is a flag, an environment variable or a key of the --config YAML file"
+          + " (flag > environment > file > default); 'example-config' prints them all.",
+      ""
+    },
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 unexpected error, 2 bad flags or config, 3 SQLite problem,"
+          + " 4 Delta table or storage problem, 5 state directory not writable."
+    })
+public final class Main implements Runnable {
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code (tests call this in-process). */
+  public static int execute(String... args) {
+    Logging.configure(false);
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> report(e, commandLine.getErr()));
+    return cli.execute(args);
+  }
+
+  /** One line for a user's mistake; the stack trace only with --debug. */
+  static int report(Exception e, PrintWriter err) {
+    ExitCode code;
+    String message;
+    if (e instanceof UserError u) {
+      code = u.exitCode();
+      message = u.getMessage();
+    } else if (e instanceof SinkException) {
+      code = ExitCode.SINK;
+      message = e.getMessage() + " (the rows stay in SQLite; run again when the store is back)";
+    } else if (e instanceof SourceException) {
+      code = ExitCode.SOURCE;
+      message = e.getMessage();
+    } else {
+      code = ExitCode.INTERNAL;
+      message = "unexpected " + e + (DebugOption.enabled ? "" : " (run with --debug for details)");
+    }
+    err.println("error: " + message);
+    if (DebugOption.enabled) e.printStackTrace(err);
+    err.flush();
+    return code.code;
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"uploader " + (v == null ? "development build" : v)};
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.edgeuploader.cli;
+
+import io.edgeuploader.UploadLoop;
+import io.edgeuploader.Uploader;
+import io.edgeuploader.config.UploaderConfig;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run as a daemon: upload what is new every --interval seconds until stopped.",
+      "SIGTERM or SIGINT stops it within 10 seconds; a commit in flight either lands whole or is"
+          + " redone at the next start. Store outages are retried with backoff."
+    })
+final class RunCommand implements Callable<Integer> {
+  /** How long a stop signal waits for a commit in flight, inside the 10 s we promise. */
+  private static final long STOP_GRACE_SECONDS = 9;
+
+  @Mixin ConfigOptions options;
+  @Mixin DebugOption debug;
+
+  @Option(names = "--dry-run",
+      description = "Show the table, timestamp column, schema mapping and pending rows; write"
+          + " nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    UploaderConfig config = options.load();
+    try (Uploader uploader = Uploader.open(config)) {
+      if (dryRun) {
+        DryRun.print(uploader, config, System.out);
+        System.out.println("Dry run: nothing was written.");
+        return 0;
+      }
+      uploader.cache().checkWritable();
+      CountDownLatch stop = new CountDownLatch(1);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    stop.countDown();
+                    try {
+                      stopped.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "uploader-stop"));
+      try {
+        new UploadLoop(
+                uploader,
+                config.interval(),
+                () -> stop.getCount() == 0,
+                d -> stop.await(d.toMillis(), TimeUnit.MILLISECONDS),
+                new Random())
+            .run();
+      } finally {
+        stopped.countDown();
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package io.edgeuploader.config;
+
+import io.edgeuploader.ExitCode;
+import io.edgeuploader.UserError;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/** Merges flags, environment, YAML file and defaults into one validated {@link UploaderConfig}. */
+public final class ConfigLoader {
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)?");
+
+  private ConfigLoader() {}
+
+  /**
+   * @param file the YAML file, if one was given
+   * @param env the process environment (a parameter so tests need not mutate the real one)
+   * @param flags values given on the command line
+   */
+  public static UploaderConfig load(
+      Optional<Path> file, Map<String, String> env, Map<ConfigKey, String> flags) {
+    Map<ConfigKey, String> fromFile = file.map(ConfigLoader::readYaml).orElse(Map.of());
+    Map<ConfigKey, String> merged = new EnumMap<>(ConfigKey.class);
+    Map<ConfigKey, String> origin = new EnumMap<>(ConfigKey.class);
+    for (ConfigKey key : ConfigKey.values()) {
+      String fileOrigin = file.map(f -> "key '" + key.yamlKey + "' in " + f).orElse("");
+      pick(key, flags.get(key), "flag " + key.flag, merged, origin);
+      pick(key, blankToNull(env.get(key.envVar)), "environment variable " + key.envVar, merged,
+          origin);
+      pick(key, fromFile.get(key), fileOrigin, merged, origin);
+    }
+    return build(merged, origin);
+  }
+
+  private static void pick(
+      ConfigKey key,
+      String value,
+      String from,
+      Map<ConfigKey, String> merged,
+      Map<ConfigKey, String> origin) {
+    if (value != null && !merged.containsKey(key)) {
+      merged.put(key, value.trim());
+      origin.put(key, from);
+    }
+  }
+
+  private static UploaderConfig build(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
+    String sqlite = v.get(ConfigKey.SQLITE);
+    if (sqlite == null || sqlite.isEmpty()) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          "no SQLite database given: pass --sqlite PATH, set SQLITE_PATH, or put 'sqlite:' in the"
+              + " config file");
+    }
+    String tablePath = v.get(ConfigKey.TABLE_PATH);
+    if (tablePath == null || tablePath.isEmpty()) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          "no Delta table location given: pass --table-path PATH_OR_URI, set TABLE_PATH, or put"
+              + " 'table_path:' in the config file");
+    }
+    return new UploaderConfig(
+        Path.of(sqlite),
+        Optional.ofNullable(blankToNull(v.get(ConfigKey.TABLE))),
+        Optional.ofNullable(blankToNull(v.get(ConfigKey.TIMESTAMP_COLUMN))),
+        tablePath,
+        Optional.ofNullable(v.get(ConfigKey.STATE_DIR))
+            .map(Path::of)
+            .orElse(UploaderConfig.DEFAULT_STATE_DIR),
+        duration(v, origin, ConfigKey.INTERVAL, UploaderConfig.DEFAULT_INTERVAL),
+        batchRows(v, origin),
+        Optional.ofNullable(blankToNull(v.get(ConfigKey.NODE_ID)))
+            .orElseGet(ConfigLoader::hostName),
+        duration(v, origin, ConfigKey.BUSY_TIMEOUT, UploaderConfig.DEFAULT_BUSY_TIMEOUT));
+  }
+
+  /** Seconds as a bare number, or a number with ms, s, m or h. */
+  public static Duration parseDuration(String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) return null;
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofSeconds(n);
+    };
+  }
+
+  private static Duration duration(
+      Map<ConfigKey, String> v, Map<ConfigKey, String> origin, ConfigKey key, Duration dflt) {
+    String text = v.get(key);
+    if (text == null) return dflt;
+    Duration d = parseDuration(text);
+    if (d == null || d.isZero()) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          origin.get(key) + ": '" + text + "' is not a positive duration; use seconds (300) or a"
+              + " number with ms, s, m or h (5m)");
+    }
+    return d;
+  }
+
+  private static int batchRows(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
+    String text = v.get(ConfigKey.BATCH_ROWS);
+    if (text == null) return UploaderConfig.DEFAULT_BATCH_ROWS;
+    try {
+      int n = Integer.parseInt(text.replace("_", ""));
+      if (n > 0) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UserError(
+        ExitCode.CONFIG,
+        origin.get(ConfigKey.BATCH_ROWS) + ": '" + text + "' is not a positive whole number of"
+            + " rows");
+  }
+
+  private static Map<ConfigKey, String> readYaml(Path file) {
+    Object doc;
+    try (Reader reader = Files.newBufferedReader(file)) {
+      doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+    } catch (NoSuchFileException e) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          "config file not found: " + file + " (check --config; 'example-config' prints one)");
+    } catch (IOException e) {
+      throw new UserError(ExitCode.CONFIG, "cannot read config file " + file + ": " + e, e);
+    } catch (MarkedYAMLException e) {
+      var mark = e.getProblemMark();
+      throw new UserError(
+          ExitCode.CONFIG,
+          "config file " + file + " is not valid YAML at line " + (mark.getLine() + 1)
+              + ", column " + (mark.getColumn() + 1) + ": " + e.getProblem(),
+          e);
+    } catch (YAMLException e) {
+      throw new UserError(
+          ExitCode.CONFIG, "config file " + file + " is not valid YAML: " + e.getMessage(), e);
+    }
+    if (doc == null) return Map.of();
+    if (!(doc instanceof Map<?, ?> map)) {
+      throw new UserError(
+          ExitCode.CONFIG, "config file " + file + " must be a mapping of keys to values");
+    }
+    Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String name = String.valueOf(e.getKey());
+      ConfigKey key =
+          ConfigKey.forYamlKey(name)
+              .orElseThrow(
+                  () ->
+                      new UserError(
+                          ExitCode.CONFIG,
+                          "config file " + file + ": unknown key '" + name + "'"
+                              + ConfigKey.closestYamlKey(name)
+                                  .map(k -> " (did you mean '" + k + "'?)")
+                                  .orElse("")
+                              + "; 'example-config' lists every key"));
+      Object value = e.getValue();
+      if (value instanceof Map || value instanceof Iterable) {
+        throw new UserError(
+            ExitCode.CONFIG, "config file " + file + ": key '" + name + "' takes a single value");
+      }
+      if (value != null) values.put(key, String.valueOf(value));
+    }
+    return values;
+  }
+
+  private static String hostName() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) return env;
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown-node";
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,31 @@
+package io.edgeuploader.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The validated settings of one uploader. Built only by {@link ConfigLoader}, which applies the
+ * defaults and precedence, so every instance is complete and sane.
+ *
+ * @param table the SQLite table, or empty to detect it
+ * @param timestampColumn the timestamp column, or empty to detect it
+ * @param tablePath the Delta table: a local path or a URI understood by Hadoop
+ */
+public record UploaderConfig(
+    Path sqlite,
+    Optional<String> table,
+    Optional<String> timestampColumn,
+    String tablePath,
+    Path stateDir,
+    Duration interval,
+    int batchRows,
+    String nodeId,
+    Duration busyTimeout) {
+
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(300);
+  public static final int DEFAULT_BATCH_ROWS = 1_000_000;
+  public static final Path DEFAULT_STATE_DIR = Path.of("uploader-state");
+  public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+
+}

@@ -1,0 +1,76 @@
+package io.edgeuploader.mapping;
+
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.edgeuploader.ExitCode;
+import io.edgeuploader.UserError;
+import io.edgeuploader.source.SourceColumn;
+import io.edgeuploader.source.SourceTable;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Delta schema the uploader writes for a SQLite table, and the check of an existing one. */
+public final class TableSchema {
+  public static final String NODE_ID = "_node_id";
+  public static final String RESCUED_DATA = "_rescued_data";
+
+  private TableSchema() {}
+
+  /** One column per SQLite column, same names and order, then the two audit columns. */
+  public static StructType forSource(SourceTable table) {
+    List<StructField> fields = new ArrayList<>();
+    for (SourceColumn c : table.columns()) {
+      if (c.name().equals(NODE_ID) || c.name().equals(RESCUED_DATA)) {
+        throw new UserError(
+            ExitCode.SOURCE,
+            "table '" + table.name() + "' has a column named " + c.name() + ", which the uploader"
+                + " adds itself; rename the column or upload a view without it");
+      }
+      fields.add(new StructField(c.name(), deltaType(table, c), true));
+    }
+    fields.add(new StructField(NODE_ID, StringType.STRING, true));
+    fields.add(new StructField(RESCUED_DATA, StringType.STRING, true));
+    return new StructType(fields);
+  }
+
+  static DataType deltaType(SourceTable table, SourceColumn column) {
+    return TypeMapping.deltaType(column, column.name().equals(table.timestamp().name()));
+  }
+
+  /**
+   * Refuses an existing table the uploader cannot append to without losing data. SQLite columns
+   * the table lacks are fine (carried in _rescued_data); table columns SQLite lacks stay NULL.
+   */
+  public static void checkCompatible(String tablePath, StructType existing, SourceTable table) {
+    List<String> problems = new ArrayList<>();
+    for (String audit : List.of(NODE_ID, RESCUED_DATA)) {
+      int i = existing.indexOf(audit);
+      if (i < 0 || !(existing.at(i).getDataType() instanceof StringType)) {
+        problems.add("it has no string column " + audit);
+      }
+    }
+    for (StructField field : existing.fields()) {
+      int s = table.indexOf(field.getName());
+      if (s >= 0) {
+        DataType expected = deltaType(table, table.columns().get(s));
+        if (!expected.equivalent(field.getDataType())) {
+          problems.add(
+              "column '" + field.getName() + "' is " + field.getDataType() + " in the table but "
+                  + expected + " from SQLite (declared '"
+                  + table.columns().get(s).declaredType() + "')");
+        }
+      } else if (!field.isNullable()) {
+        problems.add("column '" + field.getName() + "' is NOT NULL but SQLite has no such column");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new UserError(
+          ExitCode.SINK,
+          "the Delta table at " + tablePath + " does not fit SQLite table '" + table.name()
+              + "': " + String.join("; ", problems)
+              + ". Point --table-path at a new location or fix the table");
+    }
+  }
+}

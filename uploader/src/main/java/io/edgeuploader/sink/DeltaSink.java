@@ -1,0 +1,261 @@
+package io.edgeuploader.sink;
+
+import io.delta.kernel.DataWriteContext;
+import io.delta.kernel.Operation;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.Transaction;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.ConcurrentTransactionException;
+import io.delta.kernel.exceptions.TableAlreadyExistsException;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterable;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.DataFileStatus;
+import io.edgeuploader.CrashPoint;
+import io.edgeuploader.ExitCode;
+import io.edgeuploader.UserError;
+import io.edgeuploader.cursor.Cursor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Delta table rows are appended to. Each append is one Delta commit holding the new Parquet
+ * files, a {@code txn} action (the source's app id and commit sequence number) and the source's
+ * {@link Cursor} as domain metadata; so data and progress land together or not at all, and a
+ * sequence number is never committed twice.
+ */
+public final class DeltaSink {
+  private static final Logger log = LoggerFactory.getLogger(DeltaSink.class);
+  private static final String ENGINE_INFO = "edge-uploader";
+  private static final String DOMAIN_PREFIX = "edge-uploader.cursor.";
+  private static final String DOMAIN_METADATA_FEATURE = "delta.feature.domainMetadata";
+  private static final Pattern NUM_RECORDS = Pattern.compile("\"numRecords\"\\s*:\\s*(\\d+)");
+
+  private final String tablePath;
+  private final Engine engine;
+
+  public DeltaSink(String tablePath) {
+    this.tablePath = Storage.normalize(tablePath);
+    this.engine = DefaultEngine.create(Storage.configurationFor(this.tablePath));
+  }
+
+  public String tablePath() {
+    return tablePath;
+  }
+
+  /** The table as it is now, or empty if there is no Delta table at the path yet. */
+  public Optional<Snapshot> latest() {
+    try {
+      return Optional.of(TableManager.loadSnapshot(tablePath).build(engine));
+    } catch (TableNotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw classify("reading the Delta log", e);
+    }
+  }
+
+  /** Creates the table (version 0, no data) unless someone else just did; returns it. */
+  public Snapshot create(StructType schema) {
+    try {
+      TableManager.buildCreateTableTransaction(tablePath, schema, ENGINE_INFO)
+          .withTableProperties(Map.of(DOMAIN_METADATA_FEATURE, "supported"))
+          .build(engine)
+          .commit(engine, CloseableIterable.emptyIterable());
+      log.info("event=table_created table_path={} columns={}", tablePath, schema.length());
+    } catch (TableAlreadyExistsException e) {
+      log.info("event=table_exists table_path={} (created concurrently)", tablePath);
+    } catch (RuntimeException e) {
+      throw classify("creating the Delta table", e);
+    }
+    return latest().orElseThrow(() -> new SinkException("table vanished after creation", null));
+  }
+
+  public static String domain(String appId) {
+    return DOMAIN_PREFIX + appId;
+  }
+
+  /** The cursor this source last committed, from the domain metadata of {@code snapshot}. */
+  public Optional<Cursor> cursor(Snapshot snapshot, String appId) {
+    return snapshot.getDomainMetadata(domain(appId)).map(Cursor::fromJson);
+  }
+
+  /**
+   * Writes {@code data} as Parquet files and commits them on top of {@code base}, with the cursor
+   * that {@code cursorAfterData} gives once all data has been read. Kernel retries on its own when other writers commit first (different sources never
+   * conflict); if this source's sequence number is already in the table, another process uploads
+   * this source too and {@link ConcurrentTransactionException} is thrown.
+   *
+   * @return the new table version
+   */
+  public long append(
+      Snapshot base,
+      String appId,
+      long seq,
+      Supplier<Cursor> cursorAfterData,
+      Iterator<ColumnarBatch> data) {
+    try {
+      UpdateTableTransactionBuilder builder =
+          base.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
+              .withTransactionId(appId, seq);
+      if (!supportsDomainMetadata(base)) {
+        builder = builder.withTablePropertiesAdded(Map.of(DOMAIN_METADATA_FEATURE, "supported"));
+      }
+      Transaction txn = builder.build(engine);
+      Row state = txn.getTransactionState(engine);
+      DataWriteContext context = Transaction.getWriteContext(engine, state, Map.of());
+      CloseableIterator<FilteredColumnarBatch> physical =
+          Transaction.transformLogicalData(engine, state, filtered(data), Map.of());
+      CloseableIterator<DataFileStatus> files =
+          engine.getParquetHandler()
+              .writeParquetFiles(
+                  context.getTargetDirectory(), physical, context.getStatisticsColumns());
+      List<Row> actions = new ArrayList<>();
+      try (CloseableIterator<Row> it =
+          Transaction.generateAppendActions(engine, state, files, context)) {
+        while (it.hasNext()) actions.add(it.next());
+      }
+      txn.addDomainMetadata(domain(appId), cursorAfterData.get().toJson());
+      CrashPoint.AFTER_PARQUET.reached();
+      TransactionCommitResult result =
+          txn.commit(engine, CloseableIterable.inMemoryIterable(iterator(actions)));
+      runHooks(result);
+      return result.getVersion();
+    } catch (ConcurrentTransactionException e) {
+      throw e;
+    } catch (IOException e) {
+      throw classify("writing to the Delta table", e);
+    } catch (RuntimeException e) {
+      throw classify("writing to the Delta table", e);
+    }
+  }
+
+  private static boolean supportsDomainMetadata(Snapshot snapshot) {
+    var writerFeatures = snapshot.getProtocol().getWriterFeatures();
+    return writerFeatures != null && writerFeatures.contains("domainMetadata");
+  }
+
+  /** Checkpoints and checksums keep reads fast; a failure there loses nothing, so it only warns. */
+  private void runHooks(TransactionCommitResult result) {
+    for (PostCommitHook hook : result.getPostCommitHooks()) {
+      try {
+        hook.threadSafeInvoke(engine);
+      } catch (IOException | RuntimeException e) {
+        log.warn("event=post_commit_hook_failed hook={} version={} error=\"{}\"", hook.getType(),
+            result.getVersion(), e.getMessage());
+      }
+    }
+  }
+
+  /** Rows in the table, from the numRecords statistics of its files. */
+  public long rowCount(Snapshot snapshot) {
+    long rows = 0;
+    try (CloseableIterator<FilteredColumnarBatch> files =
+        snapshot.getScanBuilder().build().getScanFiles(engine, true)) {
+      while (files.hasNext()) {
+        FilteredColumnarBatch batch = files.next();
+        int add = batch.getData().getSchema().indexOf("add");
+        try (CloseableIterator<Row> rowsIt = batch.getRows()) {
+          while (rowsIt.hasNext()) {
+            Row addRow = rowsIt.next().getStruct(add);
+            int stats = addRow.getSchema().indexOf("stats");
+            String json = stats < 0 || addRow.isNullAt(stats) ? null : addRow.getString(stats);
+            Matcher m = json == null ? null : NUM_RECORDS.matcher(json);
+            if (m == null || !m.find()) return -1;
+            rows += Long.parseLong(m.group(1));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw classify("reading the Delta log", e);
+    }
+    return rows;
+  }
+
+  private static CloseableIterator<FilteredColumnarBatch> filtered(Iterator<ColumnarBatch> data) {
+    return new CloseableIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return data.hasNext();
+      }
+
+      @Override
+      public FilteredColumnarBatch next() {
+        return new FilteredColumnarBatch(data.next(), Optional.empty());
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private static <T> CloseableIterator<T> iterator(List<T> list) {
+    Iterator<T> it = list.iterator();
+    return new CloseableIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return it.next();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /**
+   * A location a person must fix (no permission, a file where a directory should be) stops the
+   * uploader; anything else is treated as an outage and retried.
+   */
+  private RuntimeException classify(String doing, Exception e) {
+    if (e instanceof UserError u) return u;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof java.nio.file.AccessDeniedException
+          || m.contains("Permission denied")
+          || m.contains("Read-only file system")
+          || m.contains("Not a directory")
+          || m.contains("Mkdirs failed")
+          || m.contains("exists as a file")) {
+        return new UserError(
+            ExitCode.SINK,
+            doing + " at " + tablePath + " failed: " + firstLine(m)
+                + "; check --table-path / TABLE_PATH and its permissions",
+            e);
+      }
+      if (t instanceof io.delta.kernel.exceptions.KernelException && t == e) {
+        return new UserError(
+            ExitCode.SINK, doing + " at " + tablePath + " failed: " + firstLine(m), e);
+      }
+    }
+    if (e instanceof UncheckedIOException u) e = u.getCause();
+    return new SinkException(doing + " at " + tablePath + " failed: " + e.getMessage(), e);
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

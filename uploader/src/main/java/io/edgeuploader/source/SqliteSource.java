@@ -1,0 +1,281 @@
+package io.edgeuploader.source;
+
+import io.edgeuploader.ExitCode;
+import io.edgeuploader.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The SQLite database being uploaded, opened read-only. Every read is one short statement in
+ * autocommit mode, so a writer is never blocked for longer than one batch query, and the busy
+ * timeout makes us wait for the writer rather than fail.
+ */
+public final class SqliteSource implements AutoCloseable {
+  private static final byte[] HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+  private static final Pattern WITHOUT_ROWID =
+      Pattern.compile("\\)\\s*WITHOUT\\s+ROWID", Pattern.CASE_INSENSITIVE);
+
+  private final Path file;
+  private final Connection connection;
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+  private SqliteSource(Path file, Connection connection) {
+    this.file = file;
+    this.connection = connection;
+  }
+
+  public static SqliteSource open(Path file, Duration busyTimeout) {
+    checkIsSqliteFile(file);
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setOpenMode(SQLiteOpenMode.READONLY);
+    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+    try {
+      Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      SqliteSource source = new SqliteSource(file, c);
+      source.tableNames(); // fails now, with a clear message, if the file is not usable
+      return source;
+    } catch (SQLException e) {
+      throw source(file, e);
+    }
+  }
+
+  private static void checkIsSqliteFile(Path file) {
+    if (!Files.exists(file)) {
+      String wal = Files.exists(Path.of(file + "-wal")) ? " (only its -wal file is there)" : "";
+      throw new UserError(
+          ExitCode.SOURCE,
+          "SQLite database not found: " + file + wal + "; check --sqlite / SQLITE_PATH");
+    }
+    if (Files.isDirectory(file)) {
+      throw new UserError(
+          ExitCode.SOURCE,
+          "SQLite path is a directory: " + file + "; point --sqlite at the database file");
+    }
+    byte[] header = new byte[HEADER.length];
+    int read;
+    try (InputStream in = Files.newInputStream(file)) {
+      read = in.readNBytes(header, 0, header.length);
+    } catch (IOException e) {
+      throw new UserError(
+          ExitCode.SOURCE,
+          "cannot read SQLite database " + file + ": " + e.getMessage()
+              + "; check the file's permissions",
+          e);
+    }
+    if (read < header.length || !Arrays.equals(header, HEADER)) {
+      throw new UserError(
+          ExitCode.SOURCE,
+          file + " is not a SQLite database (" + (read == 0 ? "the file is empty" : "bad header")
+              + "); check --sqlite / SQLITE_PATH");
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public List<String> tableNames() {
+    List<String> names = new ArrayList<>();
+    try (Statement s = connection.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")) {
+      while (rs.next()) names.add(rs.getString(1));
+    } catch (SQLException e) {
+      throw source(file, e);
+    }
+    return names;
+  }
+
+  public List<SourceColumn> columns(String table) {
+    List<SourceColumn> columns = new ArrayList<>();
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA table_info(" + quote(table) + ")")) {
+      while (rs.next()) {
+        String type = rs.getString("type");
+        columns.add(new SourceColumn(rs.getString("name"), type == null ? "" : type));
+      }
+    } catch (SQLException e) {
+      throw source(file, e);
+    }
+    return columns;
+  }
+
+  /** How to address rowids in {@code table}, refusing WITHOUT ROWID tables. */
+  public String rowidName(String table, List<SourceColumn> columns) {
+    String sql = scalarText("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+        table);
+    if (sql != null && WITHOUT_ROWID.matcher(sql).find()) {
+      throw new UserError(
+          ExitCode.SOURCE,
+          file + ": table '" + table + "' is a WITHOUT ROWID table; the uploader follows rowids to"
+              + " find new rows, so it needs an ordinary table (or a view-free copy of this one)");
+    }
+    for (String candidate : List.of("rowid", "_rowid_", "oid")) {
+      if (columns.stream().noneMatch(c -> c.name().equalsIgnoreCase(candidate))) return candidate;
+    }
+    throw new UserError(
+        ExitCode.SOURCE,
+        file + ": table '" + table + "' has columns named rowid, _rowid_ and oid, which hide its"
+            + " rowid; rename one of them");
+  }
+
+  /** Up to {@code limit} non-null values of a column, newest rows first. */
+  public List<Object> sample(String table, String column, int limit) {
+    List<Object> values = new ArrayList<>();
+    String sql = "SELECT " + quote(column) + " FROM " + quote(table) + " WHERE " + quote(column)
+        + " IS NOT NULL ORDER BY rowid DESC LIMIT " + limit;
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) values.add(normalize(rs.getObject(1)));
+    } catch (SQLException e) {
+      throw source(file, e);
+    }
+    return values;
+  }
+
+  /** Changes whenever another connection commits to the database; cheap to ask. */
+  public long dataVersion() {
+    return scalarLong("PRAGMA data_version");
+  }
+
+  public long maxRowid(SourceTable t) {
+    return scalarLong("SELECT coalesce(max(" + t.rowidName() + "), 0) FROM " + quote(t.name()));
+  }
+
+  public long countAfter(SourceTable t, long rowid) {
+    return query(t, "count", "SELECT count(*) FROM " + quote(t.name()) + " WHERE " + t.rowidName()
+            + " > ?", rowid, 1, rs -> rs.getLong(1)).get(0);
+  }
+
+  public Optional<SourceRow> rowAt(SourceTable t, long rowid) {
+    return query(t, "at", select(t) + " WHERE " + t.rowidName() + " = ?", rowid, 1,
+        rs -> readRow(rs, t)).stream().findFirst();
+  }
+
+  /** Rows with a rowid above {@code rowid}, in rowid order. */
+  public List<SourceRow> rowsAfter(SourceTable t, long rowid, int limit) {
+    return query(t, "after", select(t) + " WHERE " + t.rowidName() + " > ? ORDER BY "
+            + t.rowidName() + " LIMIT ?", rowid, limit, rs -> readRow(rs, t));
+  }
+
+  /** Rows with a rowid at or below {@code rowid}, highest first. */
+  public List<SourceRow> rowsAtOrBelowDescending(SourceTable t, long rowid, int limit) {
+    return query(t, "below", select(t) + " WHERE " + t.rowidName() + " <= ? ORDER BY "
+            + t.rowidName() + " DESC LIMIT ?", rowid, limit, rs -> readRow(rs, t));
+  }
+
+  private interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  private <T> List<T> query(
+      SourceTable t, String name, String sql, long rowid, int limit, RowMapper<T> mapper) {
+    List<T> out = new ArrayList<>();
+    try {
+      PreparedStatement ps = statements.get(t.name() + "/" + name);
+      if (ps == null) {
+        ps = connection.prepareStatement(sql);
+        statements.put(t.name() + "/" + name, ps);
+      }
+      ps.setLong(1, rowid);
+      if (sql.endsWith("LIMIT ?")) ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(mapper.map(rs));
+      }
+    } catch (SQLException e) {
+      throw source(file, e);
+    }
+    return out;
+  }
+
+  private static String select(SourceTable t) {
+    StringBuilder sql = new StringBuilder("SELECT ").append(t.rowidName());
+    for (SourceColumn c : t.columns()) sql.append(", ").append(quote(c.name()));
+    return sql.append(" FROM ").append(quote(t.name())).toString();
+  }
+
+  private static SourceRow readRow(ResultSet rs, SourceTable t) throws SQLException {
+    Object[] values = new Object[t.columns().size()];
+    for (int i = 0; i < values.length; i++) values[i] = normalize(rs.getObject(i + 2));
+    return new SourceRow(rs.getLong(1), values);
+  }
+
+  /** sqlite-jdbc hands out Integer for small integers; the rest of the code sees only Long. */
+  private static Object normalize(Object value) {
+    return value instanceof Integer i ? Long.valueOf(i) : value;
+  }
+
+  private long scalarLong(String sql) {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw source(file, e);
+    }
+  }
+
+  private String scalarText(String sql, String arg) {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setString(1, arg);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw source(file, e);
+    }
+  }
+
+  public static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  /** A person must fix a corrupt or unreadable file; a busy or I/O error may pass by itself. */
+  private static RuntimeException source(Path file, SQLException e) {
+    SQLiteErrorCode code = e instanceof SQLiteException se ? se.getResultCode() : null;
+    if (code != null) {
+      switch (code) {
+        case SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_CORRUPT_VTAB, SQLITE_CANTOPEN,
+            SQLITE_CANTOPEN_ISDIR, SQLITE_PERM, SQLITE_AUTH, SQLITE_READONLY_RECOVERY,
+            SQLITE_READONLY_CANTINIT ->
+            throw new UserError(
+                ExitCode.SOURCE,
+                "cannot read SQLite database " + file + ": " + e.getMessage()
+                    + "; check that the file is a complete, readable SQLite database",
+                e);
+        default -> {}
+      }
+    }
+    return new SourceException("reading " + file + " failed: " + e.getMessage(), e);
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (PreparedStatement ps : statements.values()) ps.close();
+      connection.close();
+    } catch (SQLException e) {
+      // nothing was written; nothing to save
+    }
+  }
+}
