@@ -41,6 +41,7 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code (tests call this in-process). */
   public static int execute(String... args) {
+    DebugOption.enabled = false;
     Logging.configure(false);
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(

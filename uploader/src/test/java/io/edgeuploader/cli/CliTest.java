@@ -1,0 +1,216 @@
+package io.edgeuploader.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeuploader.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as users' scripts see it: output, one-line errors and exit codes. */
+class CliTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream savedOut;
+  private PrintStream savedErr;
+  private TestDatabase db;
+
+  @BeforeEach
+  void capture() {
+    savedOut = System.out;
+    savedErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    db = new TestDatabase(dir);
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(savedOut);
+    System.setErr(savedErr);
+  }
+
+  private int run(String... args) {
+    out.reset();
+    err.reset();
+    return Main.execute(args);
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private String[] withPaths(String command, String... extra) {
+    List<String> args = new ArrayList<>(List.of(command, "--sqlite", db.file.toString(),
+        "--table-path", db.table.toString(), "--state-dir", db.state.toString(),
+        "--node-id", "n1"));
+    args.addAll(List.of(extra));
+    return args.toArray(new String[0]);
+  }
+
+  /** One line naming the problem, no stack trace, and the documented exit code. */
+  private void assertUserError(int expectedCode, String mentions, String... args) {
+    int code = run(args);
+    assertEquals(expectedCode, code, "exit code; stderr: " + err());
+    String e = err().strip();
+    assertTrue(e.startsWith("error: "), e);
+    assertTrue(e.contains(mentions), "should mention '" + mentions + "': " + e);
+    assertFalse(e.contains("\tat "), "no stack trace without --debug: " + e);
+    assertEquals(1, e.lines().filter(l -> l.startsWith("error: ")).count(), e);
+  }
+
+  @Test
+  void onceUploadsAndStatusReportsAsTextAndJson() throws Exception {
+    db.sql("CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+        "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z'), ('2024-01-01T00:00:09Z')");
+    assertEquals(0, run(withPaths("status", "--json")));
+    JsonNode before = new ObjectMapper().readTree(out());
+    assertEquals(2, before.get("pending_rows").asLong());
+    assertEquals(-1, before.get("delta_version").asLong());
+
+    assertEquals(0, run(withPaths("once")));
+    assertTrue(out().contains("uploaded 2 rows"), out());
+
+    db.sql("INSERT INTO t (ts) VALUES ('2024-01-01T00:00:10Z')");
+    assertEquals(0, run(withPaths("status", "--json")));
+    JsonNode s = new ObjectMapper().readTree(out());
+    for (String key : List.of("table", "timestamp_column", "watermark", "delta_version",
+        "delta_rows", "pending_rows")) {
+      assertTrue(s.has(key), key + " in " + s);
+    }
+    assertEquals("t", s.get("table").asText());
+    assertEquals("ts", s.get("timestamp_column").asText());
+    assertEquals("2024-01-01T00:00:09Z", s.get("watermark").asText());
+    assertEquals(1, s.get("delta_version").asLong());
+    assertEquals(2, s.get("delta_rows").asLong());
+    assertEquals(1, s.get("pending_rows").asLong());
+
+    assertEquals(0, run(withPaths("status")));
+    assertTrue(out().contains("pending_rows:"), out());
+  }
+
+  @Test
+  void dryRunShowsTheDecisionsAndWritesNothing() throws Exception {
+    db.sql("CREATE TABLE readings (id INTEGER PRIMARY KEY, recorded_at DATETIME, v REAL)",
+        "INSERT INTO readings (recorded_at, v) VALUES ('2024-01-01 00:00:00', 1)");
+    for (String command : List.of("once", "run")) {
+      assertEquals(0, run(withPaths(command, "--dry-run")));
+      String o = out();
+      assertTrue(o.contains("Table:            readings (the only table"), o);
+      assertTrue(o.contains("Timestamp column: recorded_at (declared type DATETIME"), o);
+      assertTrue(o.contains("recorded_at    DATETIME             -> timestamp"), o);
+      assertTrue(o.contains("Rows to upload:   1"), o);
+      assertTrue(o.contains("nothing was written"), o);
+    }
+    assertFalse(Files.exists(db.table), "no Delta table");
+    assertFalse(Files.exists(db.state), "no state");
+  }
+
+  @Test
+  void exampleConfigIsTheCommittedFileAndLoads() throws Exception {
+    assertEquals(0, run("example-config"));
+    Path committed = Path.of("..", "config", "uploader-config.yaml.example");
+    assertEquals(Files.readString(committed), out());
+    Path copy = dir.resolve("c.yaml");
+    Files.writeString(copy, out().replace("/data/sensors.db", db.file.toString()));
+    db.sql("CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)");
+    assertEquals(0, run("once", "--dry-run", "--config", copy.toString()), err());
+  }
+
+  @Test
+  void helpExplainsEveryCommand() {
+    assertEquals(0, run("--help"));
+    for (String c : List.of("run", "once", "status", "example-config", "demo", "Exit codes")) {
+      assertTrue(out().contains(c), c + " in " + out());
+    }
+    for (String c : List.of("run", "once", "status")) {
+      assertEquals(0, run(c, "--help"));
+      for (String flag : List.of("--sqlite", "--table-path", "--state-dir", "--interval",
+          "--batch-rows", "--node-id", "--timestamp-column", "--table", "--config")) {
+        assertTrue(out().contains(flag), c + " --help lists " + flag);
+      }
+    }
+    assertEquals(0, run("--version"));
+    assertTrue(out().startsWith("uploader "), out());
+  }
+
+  @Test
+  void configMistakesExitWith2() throws Exception {
+    assertUserError(2, "no SQLite database given", "once", "--table-path", "x");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "sqlite: a.db\ntable_path: [unclosed\n");
+    assertUserError(2, "bad.yaml is not valid YAML at line", "once", "--config", bad.toString());
+    Files.writeString(bad, "sqlite: a.db\ntable_pth: /x\n");
+    assertUserError(2, "unknown key 'table_pth' (did you mean 'table_path'?)", "once",
+        "--config", bad.toString());
+    assertUserError(2, "config file not found", "once", "--config", "/nonexistent.yaml");
+    assertUserError(2, "'soon' is not a positive duration", "once", "--sqlite", "a",
+        "--table-path", "b", "--interval", "soon");
+    assertEquals(2, run("once", "--no-such-flag"));
+    assertTrue(err().contains("Unknown option: '--no-such-flag'"), err());
+  }
+
+  @Test
+  void sourceMistakesExitWith3() throws Exception {
+    assertUserError(3, "SQLite database not found: " + db.file, withPaths("once"));
+    Files.writeString(db.file, "this is a CSV file, not a database\n");
+    assertUserError(3, "is not a SQLite database (bad header)", withPaths("once"));
+    Files.delete(db.file);
+    Files.createFile(db.file);
+    assertUserError(3, "is not a SQLite database (the file is empty)", withPaths("once"));
+    Files.delete(db.file);
+    db.sql("PRAGMA user_version = 1");
+    assertUserError(3, "has no tables yet", withPaths("once"));
+    db.sql("CREATE TABLE a (id INTEGER PRIMARY KEY, ts TEXT)",
+        "CREATE TABLE b (id INTEGER PRIMARY KEY, created_at TEXT)");
+    assertUserError(3, "choose one with --table", withPaths("once"));
+    assertUserError(3, "has no table 'c' (tables: [a, b])", withPaths("once", "--table", "c"));
+    db.sql("CREATE TABLE plain (id INTEGER PRIMARY KEY, v REAL)",
+        "INSERT INTO plain (v) VALUES (1)");
+    assertUserError(3, "no timestamp column found in table 'plain'",
+        withPaths("once", "--table", "plain"));
+    assertUserError(3, "has no column 'when'",
+        withPaths("once", "--table", "plain", "--timestamp-column", "when"));
+    db.sql("CREATE TABLE kv (k TEXT PRIMARY KEY, ts TEXT) WITHOUT ROWID");
+    assertUserError(3, "WITHOUT ROWID", withPaths("once", "--table", "kv"));
+  }
+
+  @Test
+  void stateAndSinkMistakesExitWith5And4() throws Exception {
+    db.sql("CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+        "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z')");
+    Path aFile = dir.resolve("a-file");
+    Files.writeString(aFile, "x");
+    // Tests run as root, so permissions cannot make a directory unwritable; a path through a
+    // regular file cannot be created by anyone.
+    assertUserError(5, "state directory " + aFile.resolve("state") + " is not writable",
+        "once", "--sqlite", db.file.toString(), "--table-path", db.table.toString(),
+        "--state-dir", aFile.resolve("state").toString());
+    assertUserError(4, "creating the Delta table at " + aFile.resolve("table"),
+        "once", "--sqlite", db.file.toString(), "--table-path", aFile.resolve("table").toString(),
+        "--state-dir", db.state.toString());
+  }
+
+  @Test
+  void debugShowsTheStackTrace() {
+    assertEquals(3, run(withPaths("once", "--debug")));
+    assertTrue(err().contains("\tat "), err());
+  }
+}
