@@ -160,6 +160,7 @@ public final class Uploader implements AutoCloseable {
                 + "); is the same database uploaded twice with the same node id?",
             e);
       }
+      CrashPoint.AFTER_COMMIT.reached();
       long millis = (System.nanoTime() - began) / 1_000_000;
       cursor = after.get();
       recent.addAll(batchRecent);
@@ -281,7 +282,6 @@ public final class Uploader implements AutoCloseable {
       // The table holds the cursor; a missing cache only costs a re-read of it at the next start.
       log.warn("event=state_not_saved error=\"{}\"", e.getMessage());
     }
-    CrashPoint.AFTER_COMMIT.reached();
   }
 
   /** Read-only facts for status and --dry-run. */

@@ -1,0 +1,52 @@
+package io.edgeuploader;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The real uploader.jar in its own JVM, as users and service managers start it. */
+final class UploaderProcess {
+  static final Path JAR = Path.of(System.getProperty("uploader.jar", "target/uploader.jar"));
+
+  private UploaderProcess() {}
+
+  static Process start(Path log, Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  /** Runs to the end and returns the exit code. */
+  static int run(Path log, Map<String, String> env, String... args) throws Exception {
+    Process p = start(log, env, args);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("uploader did not finish in 120 s; log " + log);
+    }
+    return p.exitValue();
+  }
+
+  static String[] args(TestDatabase db, String command, String... extra) {
+    List<String> a = new ArrayList<>(List.of(command, "--sqlite", db.file.toString(),
+        "--table-path", db.table.toString(), "--state-dir", db.state.toString(),
+        "--node-id", "crash-node"));
+    a.addAll(List.of(extra));
+    return a.toArray(new String[0]);
+  }
+
+  static String logText(Path log) throws IOException {
+    File f = log.toFile();
+    return f.exists() ? java.nio.file.Files.readString(log) : "";
+  }
+}
