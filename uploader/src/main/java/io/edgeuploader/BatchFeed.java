@@ -23,6 +23,7 @@ final class BatchFeed implements Iterator<ColumnarBatch> {
   private final SourceTable table;
   private final RowConverter converter;
   private final RecentRows recent;
+  private final long end;
   private long afterRowid;
   private int remaining;
   private List<SourceRow> next;
@@ -37,6 +38,7 @@ final class BatchFeed implements Iterator<ColumnarBatch> {
       SourceTable table,
       RowConverter converter,
       long afterRowid,
+      long end,
       int maxRows,
       List<SourceRow> firstChunk,
       RecentRows recent) {
@@ -44,6 +46,7 @@ final class BatchFeed implements Iterator<ColumnarBatch> {
     this.table = table;
     this.converter = converter;
     this.afterRowid = afterRowid;
+    this.end = end;
     this.remaining = maxRows;
     this.next = firstChunk;
     this.recent = recent;
@@ -53,7 +56,7 @@ final class BatchFeed implements Iterator<ColumnarBatch> {
   @Override
   public boolean hasNext() {
     if (next == null && !exhausted && remaining > 0) {
-      next = source.rowsAfter(table, afterRowid, Math.min(CHUNK_ROWS, remaining));
+      next = source.rowsAfter(table, afterRowid, end, Math.min(CHUNK_ROWS, remaining));
     }
     return next != null && !next.isEmpty();
   }

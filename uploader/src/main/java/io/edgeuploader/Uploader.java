@@ -112,9 +112,14 @@ public final class Uploader implements AutoCloseable {
     static final PassResult NOTHING = new PassResult(0, 0, 0, -1);
   }
 
-  /** Uploads everything pending, in commits of at most batch_rows rows, until none is left. */
+  /**
+   * Uploads every row that exists when the pass begins, in commits of at most batch_rows rows.
+   * Rows the application adds meanwhile wait for the next pass, so a pass ends even when the
+   * application writes faster than one commit takes.
+   */
   public PassResult uploadPending(BooleanSupplier stopRequested) {
     lastDataVersion = source.dataVersion();
+    long end = source.maxRowid(table);
     Optional<Snapshot> snapshot = sink.latest();
     Cursor known = reconcile(snapshot);
     if (known.rowid() > 0 && known.columns() != columns && !recent.isEmpty()) {
@@ -135,7 +140,7 @@ public final class Uploader implements AutoCloseable {
     while (!stopRequested.getAsBoolean()) {
       List<SourceRow> first =
           source.rowsAfter(
-              table, cursor.rowid(), Math.min(BatchFeed.CHUNK_ROWS, config.batchRows()));
+              table, cursor.rowid(), end, Math.min(BatchFeed.CHUNK_ROWS, config.batchRows()));
       if (first.isEmpty()) break;
       Snapshot base = snapshot.isPresent() ? snapshot.get() : createTable();
       checkSchema(base);
@@ -143,7 +148,8 @@ public final class Uploader implements AutoCloseable {
       RecentRows batchRecent = new RecentRows();
       BatchFeed feed =
           new BatchFeed(
-              source, table, converter, cursor.rowid(), config.batchRows(), first, batchRecent);
+              source, table, converter, cursor.rowid(), end, config.batchRows(), first,
+              batchRecent);
       Cursor before = cursor;
       Supplier<Cursor> after =
           () ->

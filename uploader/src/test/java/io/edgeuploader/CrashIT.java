@@ -113,15 +113,18 @@ class CrashIT {
     assertExactlyOnce(db);
   }
 
-  /** Every source row is in the table once: same count, no id twice, same id set. */
   static void assertExactlyOnce(TestDatabase db) {
+    assertExactlyOnce(db, SampleDatabase.TABLE);
+  }
+
+  /** Every source row is in the table once: same count, no id twice, same highest id. */
+  static void assertExactlyOnce(TestDatabase db, String table) {
     List<Long> ids = db.reader().rows().stream().map(r -> (Long) r.get("id")).sorted()
         .collect(Collectors.toList());
     long distinct = ids.stream().distinct().count();
     assertEquals(ids.size(), distinct, "no row twice");
-    assertEquals(db.count("SELECT count(*) FROM " + SampleDatabase.TABLE), ids.size(),
-        "every row once");
-    assertEquals(db.count("SELECT max(id) FROM " + SampleDatabase.TABLE),
+    assertEquals(db.count("SELECT count(*) FROM " + table), ids.size(), "every row once");
+    assertEquals(db.count("SELECT max(id) FROM " + table),
         ids.get(ids.size() - 1));
   }
 

@@ -174,10 +174,22 @@ public final class SqliteSource implements AutoCloseable {
         rs -> readRow(rs, t)).stream().findFirst();
   }
 
-  /** Rows with a rowid above {@code rowid}, in rowid order. */
-  public List<SourceRow> rowsAfter(SourceTable t, long rowid, int limit) {
-    return query(t, "after", select(t) + " WHERE " + t.rowidName() + " > ? ORDER BY "
-            + t.rowidName() + " LIMIT ?", rowid, limit, rs -> readRow(rs, t));
+  /** Rows with a rowid above {@code rowid} and at most {@code end}, in rowid order. */
+  public List<SourceRow> rowsAfter(SourceTable t, long rowid, long end, int limit) {
+    List<SourceRow> out = new ArrayList<>();
+    try {
+      PreparedStatement ps = statement(t, "after", select(t) + " WHERE " + t.rowidName()
+          + " > ? AND " + t.rowidName() + " <= ? ORDER BY " + t.rowidName() + " LIMIT ?");
+      ps.setLong(1, rowid);
+      ps.setLong(2, end);
+      ps.setInt(3, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(readRow(rs, t));
+      }
+    } catch (SQLException e) {
+      throw source(file, e);
+    }
+    return out;
   }
 
   /** Rows with a rowid at or below {@code rowid}, highest first. */
@@ -194,11 +206,7 @@ public final class SqliteSource implements AutoCloseable {
       SourceTable t, String name, String sql, long rowid, int limit, RowMapper<T> mapper) {
     List<T> out = new ArrayList<>();
     try {
-      PreparedStatement ps = statements.get(t.name() + "/" + name);
-      if (ps == null) {
-        ps = connection.prepareStatement(sql);
-        statements.put(t.name() + "/" + name, ps);
-      }
+      PreparedStatement ps = statement(t, name, sql);
       ps.setLong(1, rowid);
       if (sql.endsWith("LIMIT ?")) ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
@@ -208,6 +216,16 @@ public final class SqliteSource implements AutoCloseable {
       throw source(file, e);
     }
     return out;
+  }
+
+  private PreparedStatement statement(SourceTable t, String name, String sql)
+      throws SQLException {
+    PreparedStatement ps = statements.get(t.name() + "/" + name);
+    if (ps == null) {
+      ps = connection.prepareStatement(sql);
+      statements.put(t.name() + "/" + name, ps);
+    }
+    return ps;
   }
 
   private static String select(SourceTable t) {

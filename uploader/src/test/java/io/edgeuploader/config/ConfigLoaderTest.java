@@ -1,0 +1,58 @@
+package io.edgeuploader.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void flagBeatsEnvironmentBeatsFileBeatsDefault() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "sqlite: /file.db\ntable_path: /file-table\ninterval: 5m\n"
+        + "batch_rows: 10\nstate_dir: /file-state\n");
+    UploaderConfig c = ConfigLoader.load(Optional.of(file),
+        Map.of("SQLITE_PATH", "/env.db", "UPLOAD_INTERVAL", "7", "TABLE_PATH", "/env-table"),
+        Map.of(ConfigKey.SQLITE, "/flag.db"));
+    assertEquals(Path.of("/flag.db"), c.sqlite());
+    assertEquals("/env-table", c.tablePath());
+    assertEquals(Duration.ofSeconds(7), c.interval());
+    assertEquals(10, c.batchRows());
+    assertEquals(Path.of("/file-state"), c.stateDir());
+    assertEquals(UploaderConfig.DEFAULT_BUSY_TIMEOUT, c.busyTimeout());
+    assertEquals(Optional.empty(), c.table());
+  }
+
+  @Test
+  void defaults() {
+    UploaderConfig c = ConfigLoader.load(Optional.empty(),
+        Map.of("SQLITE_PATH", "a.db", "TABLE_PATH", "t", "NODE_ID", "n"), Map.of());
+    assertEquals(Duration.ofSeconds(300), c.interval());
+    assertEquals(1_000_000, c.batchRows());
+    assertEquals(Path.of("uploader-state"), c.stateDir());
+    assertEquals("n", c.nodeId());
+  }
+
+  @Test
+  void durationsTakeUnits() {
+    assertEquals(Duration.ofSeconds(30), ConfigLoader.parseDuration("30"));
+    assertEquals(Duration.ofMinutes(5), ConfigLoader.parseDuration("5m"));
+    assertEquals(Duration.ofHours(1), ConfigLoader.parseDuration("1 h"));
+    assertEquals(Duration.ofMillis(250), ConfigLoader.parseDuration("250ms"));
+    assertEquals(null, ConfigLoader.parseDuration("-1"));
+  }
+
+  @Test
+  void closestKeyIsOnlyOfferedForTypos() {
+    assertEquals(Optional.of("interval"), ConfigKey.closestYamlKey("intervall"));
+    assertEquals(Optional.of("node_id"), ConfigKey.closestYamlKey("nodeid"));
+    assertEquals(Optional.empty(), ConfigKey.closestYamlKey("completely_unrelated"));
+  }
+}
