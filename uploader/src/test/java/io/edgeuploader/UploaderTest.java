@@ -205,6 +205,28 @@ class UploaderTest {
   }
 
   @Test
+  void parquetFilesAreZstdCompressedWithoutChecksumSideFiles() throws Exception {
+    TestDatabase db = new TestDatabase(dir).sql(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
+        "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:00Z', 1.5)");
+    db.uploadOnce();
+    List<Path> files;
+    try (var list = Files.list(db.table)) {
+      files = list.filter(f -> !Files.isDirectory(f)).collect(Collectors.toList());
+    }
+    assertEquals(1, files.size(), "one data file and no .crc beside it: " + files);
+    var conf = new org.apache.hadoop.conf.Configuration();
+    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+            new org.apache.hadoop.fs.Path(files.get(0).toUri()), conf))) {
+      for (var column : reader.getFooter().getBlocks().get(0).getColumns()) {
+        assertEquals(org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD,
+            column.getCodec(), column.getPath().toString());
+      }
+    }
+  }
+
+  @Test
   void theSourceFileIsNeverModified() throws Exception {
     TestDatabase db = new TestDatabase(dir).sql(
         "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
