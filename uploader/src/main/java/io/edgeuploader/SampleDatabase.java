@@ -25,13 +25,18 @@ public final class SampleDatabase {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
-        s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id INTEGER PRIMARY KEY,"
-            + " ts TEXT NOT NULL, sensor_id TEXT, temperature REAL, humidity REAL, status TEXT)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS "
+                + TABLE
+                + " (id INTEGER PRIMARY KEY,"
+                + " ts TEXT NOT NULL, sensor_id TEXT, temperature REAL, humidity REAL, status TEXT)");
       }
       c.setAutoCommit(false);
       try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO " + TABLE
-              + " (ts, sensor_id, temperature, humidity, status) VALUES (?, ?, ?, ?, ?)")) {
+          c.prepareStatement(
+              "INSERT INTO "
+                  + TABLE
+                  + " (ts, sensor_id, temperature, humidity, status) VALUES (?, ?, ?, ?, ?)")) {
         for (int i = 0; i < rows; i++) {
           ps.setString(1, start.plusSeconds(i).toString());
           ps.setString(2, "sensor-" + (1 + random.nextInt(8)));

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon: a pass every interval, skipped cheaply when SQLite has not changed. A failed pass
  * (store outage, database busy) is retried with exponential backoff and jitter, logged once when
- * failures start and once when they end, never per retry. Only errors a person must fix
- * ({@link UserError}) end the loop.
+ * failures start and once when they end, never per retry. Only errors a person must fix ({@link
+ * UserError}) end the loop.
  */
 public final class UploadLoop {
   private static final Logger log = LoggerFactory.getLogger(UploadLoop.class);
@@ -31,7 +31,10 @@ public final class UploadLoop {
   private final Random random;
 
   public UploadLoop(
-      Uploader uploader, Duration interval, BooleanSupplier stopRequested, Sleeper sleeper,
+      Uploader uploader,
+      Duration interval,
+      BooleanSupplier stopRequested,
+      Sleeper sleeper,
       Random random) {
     this.uploader = uploader;
     this.interval = interval;
@@ -43,8 +46,8 @@ public final class UploadLoop {
   public void run() throws InterruptedException {
     int failures = 0;
     boolean mustPass = true;
-    log.info("event=loop_started interval_s={} table={}", interval.toSeconds(),
-        uploader.table().name());
+    log.info(
+        "event=loop_started interval_s={} table={}", interval.toSeconds(), uploader.table().name());
     while (!stopRequested.getAsBoolean()) {
       Duration wait = interval;
       try {
@@ -61,11 +64,15 @@ public final class UploadLoop {
         mustPass = true;
         wait = backoff(failures);
         if (failures == 1) {
-          log.warn("event=pass_failed error=\"{}\"; retrying with backoff, rows stay in SQLite",
+          log.warn(
+              "event=pass_failed error=\"{}\"; retrying with backoff, rows stay in SQLite",
               e.getMessage());
         } else {
-          log.debug("event=pass_failed attempt={} retry_in_ms={} error=\"{}\"", failures,
-              wait.toMillis(), e.getMessage());
+          log.debug(
+              "event=pass_failed attempt={} retry_in_ms={} error=\"{}\"",
+              failures,
+              wait.toMillis(),
+              e.getMessage());
         }
       }
       sleeper.sleep(wait);

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * Uploads one SQLite table to one Delta table. The cursor follows rowids: SQLite gives a new row a
  * rowid above every existing one, so "rowid above the cursor" finds new rows in index order, late
  * timestamps, equal timestamps and NULL timestamps included. Rowids are only reused after the
- * newest rows were deleted; the anchor (the fingerprint of the row at the cursor) detects that,
- * and {@link #findStart} then finds where the surviving uploaded rows end.
+ * newest rows were deleted; the anchor (the fingerprint of the row at the cursor) detects that, and
+ * {@link #findStart} then finds where the surviving uploaded rows end.
  */
 public final class Uploader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Uploader.class);
@@ -49,7 +49,11 @@ public final class Uploader implements AutoCloseable {
   private long lastDataVersion = Long.MIN_VALUE;
   private boolean schemaChecked;
 
-  Uploader(UploaderConfig config, SqliteSource source, SourceTable table, DeltaSink sink,
+  Uploader(
+      UploaderConfig config,
+      SqliteSource source,
+      SourceTable table,
+      DeltaSink sink,
       CursorCache cache) {
     this.config = config;
     this.source = source;
@@ -64,12 +68,13 @@ public final class Uploader implements AutoCloseable {
   public static Uploader open(UploaderConfig config) {
     SqliteSource source = SqliteSource.open(config.sqlite(), config.busyTimeout());
     try {
-      SourceTable table =
-          TableDetector.describe(source, config.table(), config.timestampColumn());
-      String appId =
-          appId(config.nodeId(), config.sqlite().getFileName().toString(), table.name());
+      SourceTable table = TableDetector.describe(source, config.table(), config.timestampColumn());
+      String appId = appId(config.nodeId(), config.sqlite().getFileName().toString(), table.name());
       return new Uploader(
-          config, source, table, new DeltaSink(config.tablePath()),
+          config,
+          source,
+          table,
+          new DeltaSink(config.tablePath()),
           new CursorCache(config.stateDir(), appId));
     } catch (RuntimeException e) {
       source.close();
@@ -79,8 +84,8 @@ public final class Uploader implements AutoCloseable {
 
   /**
    * Names this source in the table's {@code txn} actions and cursor domain: node, database file
-   * name and table. Stable across restarts and mount points; two sources with the same triple
-   * would share a cursor, so give nodes distinct ids.
+   * name and table. Stable across restarts and mount points; two sources with the same triple would
+   * share a cursor, so give nodes distinct ids.
    */
   public static String appId(String nodeId, String databaseFileName, String table) {
     return "edge-uploader/" + nodeId + "/" + databaseFileName + "/" + table;
@@ -113,9 +118,9 @@ public final class Uploader implements AutoCloseable {
   }
 
   /**
-   * Uploads every row that exists when the pass begins, in commits of at most batch_rows rows.
-   * Rows the application adds meanwhile wait for the next pass, so a pass ends even when the
-   * application writes faster than one commit takes.
+   * Uploads every row that exists when the pass begins, in commits of at most batch_rows rows. Rows
+   * the application adds meanwhile wait for the next pass, so a pass ends even when the application
+   * writes faster than one commit takes.
    */
   public PassResult uploadPending(BooleanSupplier stopRequested) {
     lastDataVersion = source.dataVersion();
@@ -123,8 +128,8 @@ public final class Uploader implements AutoCloseable {
     Optional<Snapshot> snapshot = sink.latest();
     Cursor known = reconcile(snapshot);
     if (known.rowid() > 0 && known.columns() != columns && !recent.isEmpty()) {
-      log.info("event=source_columns_changed table={}; row fingerprints start afresh",
-          table.name());
+      log.info(
+          "event=source_columns_changed table={}; row fingerprints start afresh", table.name());
       recent = new RecentRows();
     }
     Cursor start = findStart(known);
@@ -148,21 +153,33 @@ public final class Uploader implements AutoCloseable {
       RecentRows batchRecent = new RecentRows();
       BatchFeed feed =
           new BatchFeed(
-              source, table, converter, cursor.rowid(), end, config.batchRows(), first,
+              source,
+              table,
+              converter,
+              cursor.rowid(),
+              end,
+              config.batchRows(),
+              first,
               batchRecent);
       Cursor before = cursor;
       Supplier<Cursor> after =
           () ->
               before.next(
-                  feed.lastRowid(), feed.lastFingerprint(), converter.maxTimestampMicros(),
-                  feed.rows(), columns);
+                  feed.lastRowid(),
+                  feed.lastFingerprint(),
+                  converter.maxTimestampMicros(),
+                  feed.rows(),
+                  columns);
       long began = System.nanoTime();
       try {
         version = sink.append(base, appId, before.seq() + 1, after, feed);
       } catch (ConcurrentTransactionException e) {
         cursor = null; // another process moved this source's cursor: re-read it next pass
         throw new SinkException(
-            "another process committed for source " + appId + " (" + e.getMessage()
+            "another process committed for source "
+                + appId
+                + " ("
+                + e.getMessage()
                 + "); is the same database uploaded twice with the same node id?",
             e);
       }
@@ -177,12 +194,20 @@ public final class Uploader implements AutoCloseable {
       log.info(
           "event=commit table={} version={} rows={} rescued={} rowid={} watermark={}"
               + " duration_ms={}",
-          table.name(), version, feed.rows(), converter.rescuedValues(), cursor.rowid(),
-          watermarkText(cursor), millis);
+          table.name(),
+          version,
+          feed.rows(),
+          converter.rescuedValues(),
+          cursor.rowid(),
+          watermarkText(cursor),
+          millis);
       if (converter.rescuedValues() > 0) {
         log.warn(
             "event=values_rescued table={} version={} count={} column={}",
-            table.name(), version, converter.rescuedValues(), TableSchema.RESCUED_DATA);
+            table.name(),
+            version,
+            converter.rescuedValues(),
+            TableSchema.RESCUED_DATA);
       }
       snapshot = sink.latest();
     }
@@ -202,9 +227,9 @@ public final class Uploader implements AutoCloseable {
   }
 
   /**
-   * The cursor to continue from: the one in memory if the table agrees, else the cache file's if
-   * it is at the table's sequence number, else the table's own (losing only the recent-rows
-   * memory, which matters only if uploaded rows are deleted meanwhile).
+   * The cursor to continue from: the one in memory if the table agrees, else the cache file's if it
+   * is at the table's sequence number, else the table's own (losing only the recent-rows memory,
+   * which matters only if uploaded rows are deleted meanwhile).
    */
   Cursor reconcile(Optional<Snapshot> snapshot) {
     Cursor inTable = snapshot.flatMap(s -> sink.cursor(s, appId)).orElse(Cursor.START);
@@ -218,11 +243,19 @@ public final class Uploader implements AutoCloseable {
         return cursor;
       }
       cached.ifPresent(
-          c -> log.warn("event=state_stale file={} state_seq={} table_seq={}; continuing from the"
-              + " Delta table's cursor", cache.file(), c.cursor().seq(), inTable.seq()));
+          c ->
+              log.warn(
+                  "event=state_stale file={} state_seq={} table_seq={}; continuing from the"
+                      + " Delta table's cursor",
+                  cache.file(),
+                  c.cursor().seq(),
+                  inTable.seq()));
     } else if (cursor != null) {
-      log.warn("event=cursor_moved table_seq={} local_seq={}; continuing from the Delta table's"
-          + " cursor", inTable.seq(), cursor.seq());
+      log.warn(
+          "event=cursor_moved table_seq={} local_seq={}; continuing from the Delta table's"
+              + " cursor",
+          inTable.seq(),
+          cursor.seq());
     }
     cursor = inTable;
     recent = new RecentRows();
@@ -243,8 +276,7 @@ public final class Uploader implements AutoCloseable {
     if (c.rowid() == 0) return c;
     Optional<SourceRow> atCursor = source.rowAt(table, c.rowid());
     boolean sameColumns = c.columns() == columns;
-    if (atCursor.isPresent()
-        && (!sameColumns || RowFingerprint.of(atCursor.get()) == c.anchor())) {
+    if (atCursor.isPresent() && (!sameColumns || RowFingerprint.of(atCursor.get()) == c.anchor())) {
       return c;
     }
     int tsIndex = table.indexOf(table.timestamp().name());
@@ -277,7 +309,10 @@ public final class Uploader implements AutoCloseable {
     log.warn(
         "event=uploaded_rows_deleted table={} cursor_rowid={} uploaded_rows_end_at={}"
             + " new_rows_with_reused_rowids={}",
-        table.name(), c.rowid(), rowid, reused);
+        table.name(),
+        c.rowid(),
+        rowid,
+        reused);
     return c.rebasedTo(rowid, fp);
   }
 
@@ -305,8 +340,9 @@ public final class Uploader implements AutoCloseable {
   static String watermarkText(Cursor c) {
     if (!c.hasWatermark()) return "none";
     long micros = c.watermarkMicros();
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-        Math.floorMod(micros, 1_000_000L) * 1000L).toString();
+    return Instant.ofEpochSecond(
+            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
+        .toString();
   }
 
   @Override

@@ -36,17 +36,26 @@ class CrashIT {
     Path log = dir.resolve("uploader.log");
     // Two commits land normally first, so a state cache exists when the crash comes.
     SampleDatabase.append(db.file, 3000, Instant.parse("2024-01-01T00:00:00Z"), 1);
-    assertEquals(0, UploaderProcess.run(log, Map.of(),
-        UploaderProcess.args(db, "once", "--batch-rows", "2000")), UploaderProcess.logText(log));
+    assertEquals(
+        0,
+        UploaderProcess.run(
+            log, Map.of(), UploaderProcess.args(db, "once", "--batch-rows", "2000")),
+        UploaderProcess.logText(log));
     SampleDatabase.append(db.file, 2000, Instant.parse("2024-02-01T00:00:00Z"), 2);
     String crashAt = point.name().toLowerCase().replace('_', '-');
-    int code = UploaderProcess.run(log, Map.of(CrashPoint.ENV, crashAt),
-        UploaderProcess.args(db, "once", "--batch-rows", "2000"));
-    assertEquals(137, code, "the process stopped dead at " + crashAt + ": "
-        + UploaderProcess.logText(log));
+    int code =
+        UploaderProcess.run(
+            log,
+            Map.of(CrashPoint.ENV, crashAt),
+            UploaderProcess.args(db, "once", "--batch-rows", "2000"));
+    assertEquals(
+        137, code, "the process stopped dead at " + crashAt + ": " + UploaderProcess.logText(log));
 
-    assertEquals(0, UploaderProcess.run(log, Map.of(),
-        UploaderProcess.args(db, "once", "--batch-rows", "2000")), UploaderProcess.logText(log));
+    assertEquals(
+        0,
+        UploaderProcess.run(
+            log, Map.of(), UploaderProcess.args(db, "once", "--batch-rows", "2000")),
+        UploaderProcess.logText(log));
     assertExactlyOnce(db);
     if (point == CrashPoint.AFTER_PARQUET) {
       // The crashed commit's file is an orphan: on disk, never referenced by the log.
@@ -56,7 +65,8 @@ class CrashIT {
       }
     }
     if (point == CrashPoint.AFTER_COMMIT || point == CrashPoint.DURING_STATE_SAVE) {
-      assertTrue(UploaderProcess.logText(log).contains("event=state_stale"),
+      assertTrue(
+          UploaderProcess.logText(log).contains("event=state_stale"),
           "the stale cache was noticed and the table's cursor used");
     }
   }
@@ -74,8 +84,11 @@ class CrashIT {
     int kills = 0;
     try {
       for (int i = 0; i < 8; i++) {
-        Process p = UploaderProcess.start(log, Map.of(),
-            UploaderProcess.args(db, "run", "--interval", "1", "--batch-rows", "7000"));
+        Process p =
+            UploaderProcess.start(
+                log,
+                Map.of(),
+                UploaderProcess.args(db, "run", "--interval", "1", "--batch-rows", "7000"));
         Thread.sleep(700 + random.nextInt(2500));
         p.destroyForcibly(); // SIGKILL
         p.waitFor(10, TimeUnit.SECONDS);
@@ -85,7 +98,9 @@ class CrashIT {
       writing.set(false);
       writer.join();
     }
-    assertEquals(0, UploaderProcess.run(log, Map.of(), UploaderProcess.args(db, "once")),
+    assertEquals(
+        0,
+        UploaderProcess.run(log, Map.of(), UploaderProcess.args(db, "once")),
         UploaderProcess.logText(log));
     assertTrue(written.get() > 0, "the writer wrote while the uploader was killed");
     assertExactlyOnce(db);
@@ -97,8 +112,11 @@ class CrashIT {
     TestDatabase db = new TestDatabase(dir);
     SampleDatabase.append(db.file, 300_000, Instant.parse("2024-01-01T00:00:00Z"), 3);
     Path log = dir.resolve("uploader.log");
-    Process p = UploaderProcess.start(log, Map.of(),
-        UploaderProcess.args(db, "run", "--interval", "1", "--batch-rows", "50000"));
+    Process p =
+        UploaderProcess.start(
+            log,
+            Map.of(),
+            UploaderProcess.args(db, "run", "--interval", "1", "--batch-rows", "50000"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!UploaderProcess.logText(log).contains("event=commit") && System.nanoTime() < deadline) {
       Thread.sleep(100);
@@ -107,7 +125,8 @@ class CrashIT {
     p.destroy(); // SIGTERM
     assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stopped within 10 s");
     long millis = (System.nanoTime() - began) / 1_000_000;
-    assertTrue(UploaderProcess.logText(log).contains("event=loop_stopped"),
+    assertTrue(
+        UploaderProcess.logText(log).contains("event=loop_stopped"),
         "stopped cleanly after " + millis + " ms: " + UploaderProcess.logText(log));
     assertEquals(0, UploaderProcess.run(log, Map.of(), UploaderProcess.args(db, "once")));
     assertExactlyOnce(db);
@@ -119,13 +138,15 @@ class CrashIT {
 
   /** Every source row is in the table once: same count, no id twice, same highest id. */
   static void assertExactlyOnce(TestDatabase db, String table) {
-    List<Long> ids = db.reader().rows().stream().map(r -> (Long) r.get("id")).sorted()
-        .collect(Collectors.toList());
+    List<Long> ids =
+        db.reader().rows().stream()
+            .map(r -> (Long) r.get("id"))
+            .sorted()
+            .collect(Collectors.toList());
     long distinct = ids.stream().distinct().count();
     assertEquals(ids.size(), distinct, "no row twice");
     assertEquals(db.count("SELECT count(*) FROM " + table), ids.size(), "every row once");
-    assertEquals(db.count("SELECT max(id) FROM " + table),
-        ids.get(ids.size() - 1));
+    assertEquals(db.count("SELECT max(id) FROM " + table), ids.get(ids.size() - 1));
   }
 
   /** The application: small transactions of a few rows, as sensors write them. */
@@ -134,8 +155,11 @@ class CrashIT {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA busy_timeout = 10000");
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + SampleDatabase.TABLE
-          + " (ts, sensor_id, temperature, humidity, status) VALUES (?, 's', 1, 2, 'OK')")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + SampleDatabase.TABLE
+                  + " (ts, sensor_id, temperature, humidity, status) VALUES (?, 's', 1, 2, 'OK')")) {
         while (writing.get()) {
           for (int i = 0; i < 5; i++) {
             ps.setString(1, Instant.now().toString());

@@ -56,8 +56,8 @@ public final class DeltaTableReader {
     Snapshot snapshot = snapshot();
     Scan scan = snapshot.getScanBuilder().build();
     Row scanState = scan.getScanState(engine);
-    StructType physical = io.delta.kernel.internal.data.ScanStateRow.getPhysicalDataReadSchema(
-        scanState);
+    StructType physical =
+        io.delta.kernel.internal.data.ScanStateRow.getPhysicalDataReadSchema(scanState);
     List<Map<String, Object>> out = new ArrayList<>();
     try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
       while (files.hasNext()) {
@@ -66,7 +66,8 @@ public final class DeltaTableReader {
             Row fileRow = fileRows.next();
             FileStatus status = InternalScanFileUtils.getAddFileStatus(fileRow);
             CloseableIterator<ColumnarBatch> data =
-                engine.getParquetHandler()
+                engine
+                    .getParquetHandler()
                     .readParquetFiles(single(status), physical, Optional.empty())
                     .map(r -> r.getData());
             try (CloseableIterator<FilteredColumnarBatch> logical =

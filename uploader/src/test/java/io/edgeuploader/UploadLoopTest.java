@@ -21,27 +21,35 @@ class UploadLoopTest {
 
   @Test
   void aLockedDatabaseIsRetriedWithBackoffAndCaughtUpAfterwards() throws Exception {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "PRAGMA journal_mode=DELETE",
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
-        "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z'), ('2024-01-01T00:00:01Z')");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "PRAGMA journal_mode=DELETE",
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+                "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z'), ('2024-01-01T00:00:01Z')");
     List<Duration> sleeps = new ArrayList<>();
     AtomicBoolean stop = new AtomicBoolean();
-    try (Uploader uploader = Uploader.open(db.config(ConfigKey.BUSY_TIMEOUT, "100ms",
-            ConfigKey.INTERVAL, "60"));
+    try (Uploader uploader =
+            Uploader.open(db.config(ConfigKey.BUSY_TIMEOUT, "100ms", ConfigKey.INTERVAL, "60"));
         Connection app = DriverManager.getConnection("jdbc:sqlite:" + db.file);
         Statement s = app.createStatement()) {
       // The application holds an exclusive lock: in rollback-journal mode readers must wait.
       s.execute("BEGIN EXCLUSIVE");
-      UploadLoop loop = new UploadLoop(uploader, Duration.ofSeconds(60), stop::get, d -> {
-        sleeps.add(d);
-        try {
-          if (sleeps.size() == 3) s.execute("COMMIT");
-          if (sleeps.size() == 5) stop.set(true);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }, new Random(1));
+      UploadLoop loop =
+          new UploadLoop(
+              uploader,
+              Duration.ofSeconds(60),
+              stop::get,
+              d -> {
+                sleeps.add(d);
+                try {
+                  if (sleeps.size() == 3) s.execute("COMMIT");
+                  if (sleeps.size() == 5) stop.set(true);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              new Random(1));
       loop.run();
     }
     // Three failed passes back off 1, 2, 4 s (±20 %), then the interval resumes.
@@ -55,9 +63,11 @@ class UploadLoopTest {
 
   @Test
   void anUnchangedDatabaseIsNotScannedAgain() throws Exception {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
-        "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z')");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+                "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z')");
     try (Uploader uploader = Uploader.open(db.config())) {
       uploader.uploadPending(() -> false);
       assertEquals(false, uploader.sourceChanged());
@@ -68,11 +78,10 @@ class UploadLoopTest {
 
   @Test
   void backoffIsCappedAtTheLargerOfTheIntervalAndFiveMinutes() {
-    UploadLoop loop = new UploadLoop(null, Duration.ofSeconds(10), () -> true, d -> {},
-        new Random(7));
+    UploadLoop loop =
+        new UploadLoop(null, Duration.ofSeconds(10), () -> true, d -> {}, new Random(7));
     assertBetween(loop.backoff(30), 240_000, 360_000);
-    UploadLoop slow = new UploadLoop(null, Duration.ofHours(1), () -> true, d -> {},
-        new Random(7));
+    UploadLoop slow = new UploadLoop(null, Duration.ofHours(1), () -> true, d -> {}, new Random(7));
     assertBetween(slow.backoff(30), 2_880_000, 4_320_000);
   }
 

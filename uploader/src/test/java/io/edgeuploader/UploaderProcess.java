@@ -38,9 +38,18 @@ final class UploaderProcess {
   }
 
   static String[] args(TestDatabase db, String command, String... extra) {
-    List<String> a = new ArrayList<>(List.of(command, "--sqlite", db.file.toString(),
-        "--table-path", db.table.toString(), "--state-dir", db.state.toString(),
-        "--node-id", "crash-node"));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                command,
+                "--sqlite",
+                db.file.toString(),
+                "--table-path",
+                db.table.toString(),
+                "--state-dir",
+                db.state.toString(),
+                "--node-id",
+                "crash-node"));
     a.addAll(List.of(extra));
     return a.toArray(new String[0]);
   }

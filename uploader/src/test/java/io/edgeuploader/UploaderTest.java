@@ -34,16 +34,18 @@ class UploaderTest {
 
   @Test
   void uploadsEveryTypeWithValuesNullsTimestampsAndRescuedData() throws Exception {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE readings (id INTEGER PRIMARY KEY, ts DATETIME, v REAL, name TEXT,"
-            + " raw BLOB, ok BOOLEAN, day DATE, price DECIMAL(10,2), n NUMERIC, anything)",
-        "INSERT INTO readings VALUES (1, '2024-05-01 12:00:00', 1.5, 'a', x'00ff', 1,"
-            + " '2024-05-01', 12.34, 7, 'x')",
-        "INSERT INTO readings VALUES (2, '2024-05-01T12:00:01.123456+02:00', 'n/a', NULL, NULL,"
-            + " 0, 'soon', 1.005, 2.5, 42)",
-        "INSERT INTO readings VALUES (3, NULL, NULL, 'c', NULL, NULL, NULL, NULL, NULL, NULL)",
-        "INSERT INTO readings VALUES (4, 'garbage', 2, 'd', 'not a blob', 2, NULL, NULL, NULL,"
-            + " x'01')");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE readings (id INTEGER PRIMARY KEY, ts DATETIME, v REAL, name TEXT,"
+                    + " raw BLOB, ok BOOLEAN, day DATE, price DECIMAL(10,2), n NUMERIC, anything)",
+                "INSERT INTO readings VALUES (1, '2024-05-01 12:00:00', 1.5, 'a', x'00ff', 1,"
+                    + " '2024-05-01', 12.34, 7, 'x')",
+                "INSERT INTO readings VALUES (2, '2024-05-01T12:00:01.123456+02:00', 'n/a', NULL, NULL,"
+                    + " 0, 'soon', 1.005, 2.5, 42)",
+                "INSERT INTO readings VALUES (3, NULL, NULL, 'c', NULL, NULL, NULL, NULL, NULL, NULL)",
+                "INSERT INTO readings VALUES (4, 'garbage', 2, 'd', 'not a blob', 2, NULL, NULL, NULL,"
+                    + " x'01')");
     Uploader.PassResult result = db.uploadOnce();
     assertEquals(4, result.rows());
     assertEquals(1, result.commits());
@@ -90,9 +92,11 @@ class UploaderTest {
 
   @Test
   void aSecondPassWithNothingNewMakesNoCommit() {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
-        "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z'), ('2024-01-01T00:00:01Z')");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+                "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z'), ('2024-01-01T00:00:01Z')");
     db.uploadOnce();
     long version = db.reader().version();
     assertEquals(0, db.uploadOnce().rows());
@@ -101,10 +105,12 @@ class UploaderTest {
 
   @Test
   void equalLateAndNullTimestampsAreAllUploadedOnce() {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
-        "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:05Z'), ('2024-01-01T00:00:05Z'),"
-            + " ('2024-01-01T00:00:05Z')");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+                "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:05Z'), ('2024-01-01T00:00:05Z'),"
+                    + " ('2024-01-01T00:00:05Z')");
     db.uploadOnce();
     db.sql(
         // same timestamp as the last uploaded one
@@ -118,19 +124,23 @@ class UploaderTest {
 
   @Test
   void rowsDeletedByTheApplicationAreNotReuploadedAndReusedRowidsAreNotMissed() {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
-        "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:01Z', 1), ('2024-01-01T00:00:02Z', 2),"
-            + " ('2024-01-01T00:00:03Z', 3)");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
+                "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:01Z', 1), ('2024-01-01T00:00:02Z', 2),"
+                    + " ('2024-01-01T00:00:03Z', 3)");
     db.uploadOnce();
     // The app deletes what was uploaded, the newest row included, and writes again: SQLite
     // hands out rowids 1 and 2 again, one of them with a timestamp equal to the watermark.
-    db.sql("DELETE FROM t",
+    db.sql(
+        "DELETE FROM t",
         "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:03Z', 30), ('2024-01-01T00:00:04Z', 40)");
     assertEquals(2, db.count("SELECT max(rowid) FROM t"));
     assertEquals(2, db.uploadOnce().rows());
     // Partial deletion of old rows keeps the newest: nothing is re-uploaded.
-    db.sql("DELETE FROM t WHERE id = 1", "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:05Z', 50)");
+    db.sql(
+        "DELETE FROM t WHERE id = 1", "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:05Z', 50)");
     assertEquals(1, db.uploadOnce().rows());
     // Everything deleted and nothing new: nothing to do, and then new rows restart at rowid 1.
     db.sql("DELETE FROM t");
@@ -138,16 +148,21 @@ class UploaderTest {
     db.sql("INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:06Z', 60)");
     assertEquals(1, db.uploadOnce().rows());
 
-    List<Double> values = db.reader().rows().stream().map(r -> (Double) r.get("v")).sorted()
-        .collect(Collectors.toList());
+    List<Double> values =
+        db.reader().rows().stream()
+            .map(r -> (Double) r.get("v"))
+            .sorted()
+            .collect(Collectors.toList());
     assertEquals(List.of(1.0, 2.0, 3.0, 30.0, 40.0, 50.0, 60.0), values);
   }
 
   @Test
   void reusedRowidsAreFoundEvenWhenTheLocalStateIsLost() throws Exception {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
-        "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:01Z', 1), ('2024-01-01T00:00:02Z', 2)");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
+                "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:01Z', 1), ('2024-01-01T00:00:02Z', 2)");
     db.uploadOnce();
     db.sql("DELETE FROM t", "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:01:00Z', 3)");
     deleteRecursively(db.state);
@@ -157,58 +172,72 @@ class UploaderTest {
 
   @Test
   void largeBackfillsAreSplitIntoCommitsAndGetCheckpoints() {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts INTEGER, v REAL)",
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)"
-            + " INSERT INTO t (ts, v) SELECT 1700000000 + i, i * 0.5 FROM n");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts INTEGER, v REAL)",
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)"
+                    + " INSERT INTO t (ts, v) SELECT 1700000000 + i, i * 0.5 FROM n");
     Uploader.PassResult result = db.uploadOnce(ConfigKey.BATCH_ROWS, 200);
     assertEquals(2500, result.rows());
     assertEquals(13, result.commits());
     List<Map<String, Object>> rows = db.reader().rows();
     assertEquals(2500, rows.size());
     assertEquals(2500, rows.stream().map(r -> r.get("id")).distinct().count());
-    assertTrue(Files.exists(db.table.resolve("_delta_log/00000000000000000010.checkpoint.parquet")),
+    assertTrue(
+        Files.exists(db.table.resolve("_delta_log/00000000000000000010.checkpoint.parquet")),
         "Kernel's post-commit hook writes a checkpoint every 10 commits");
-    Map<String, Object> first = rows.stream().filter(r -> (Long) r.get("id") == 1).findFirst()
-        .orElseThrow();
+    Map<String, Object> first =
+        rows.stream().filter(r -> (Long) r.get("id") == 1).findFirst().orElseThrow();
     assertEquals(1_700_000_001_000_000L, first.get("ts"), "epoch seconds become micros");
   }
 
   @Test
   void aColumnAddedToSqliteLaterIsCarriedInRescuedData() {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
-        "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z')");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+                "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z')");
     db.uploadOnce();
-    db.sql("ALTER TABLE t ADD COLUMN extra TEXT",
+    db.sql(
+        "ALTER TABLE t ADD COLUMN extra TEXT",
         "INSERT INTO t (ts, extra) VALUES ('2024-01-01T00:00:01Z', 'hello')");
     assertEquals(1, db.uploadOnce().rows());
-    Map<String, Object> row = db.reader().rows().stream()
-        .filter(r -> (Long) r.get("id") == 2).findFirst().orElseThrow();
+    Map<String, Object> row =
+        db.reader().rows().stream().filter(r -> (Long) r.get("id") == 2).findFirst().orElseThrow();
     assertEquals("{\"extra\":\"hello\"}", row.get("_rescued_data"));
   }
 
   @Test
   void anIncompatibleExistingTableIsRefusedClearly() {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
-        "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:00Z', 1)");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
+                "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:00Z', 1)");
     db.uploadOnce();
-    TestDatabase other = new TestDatabase(dir).sql(
-        "CREATE TABLE t2 (id INTEGER PRIMARY KEY, ts TEXT, v TEXT)",
-        "INSERT INTO t2 (ts, v) VALUES ('2024-01-01T00:00:00Z', 'x')");
-    UserError e = assertThrows(UserError.class,
-        () -> other.uploadOnce(ConfigKey.TABLE, "t2", ConfigKey.NODE_ID, "other"));
+    TestDatabase other =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t2 (id INTEGER PRIMARY KEY, ts TEXT, v TEXT)",
+                "INSERT INTO t2 (ts, v) VALUES ('2024-01-01T00:00:00Z', 'x')");
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () -> other.uploadOnce(ConfigKey.TABLE, "t2", ConfigKey.NODE_ID, "other"));
     assertEquals(ExitCode.SINK, e.exitCode());
-    assertTrue(e.getMessage().contains("column 'v' is double in the table but string"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("column 'v' is double in the table but string"), e.getMessage());
   }
 
   @Test
   void parquetFilesAreZstdCompressedWithoutChecksumSideFiles() throws Exception {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
-        "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:00Z', 1.5)");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
+                "INSERT INTO t (ts, v) VALUES ('2024-01-01T00:00:00Z', 1.5)");
     db.uploadOnce();
     List<Path> files;
     try (var list = Files.list(db.table)) {
@@ -216,21 +245,26 @@ class UploaderTest {
     }
     assertEquals(1, files.size(), "one data file and no .crc beside it: " + files);
     var conf = new org.apache.hadoop.conf.Configuration();
-    try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
-        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
-            new org.apache.hadoop.fs.Path(files.get(0).toUri()), conf))) {
+    try (var reader =
+        org.apache.parquet.hadoop.ParquetFileReader.open(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(files.get(0).toUri()), conf))) {
       for (var column : reader.getFooter().getBlocks().get(0).getColumns()) {
-        assertEquals(org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD,
-            column.getCodec(), column.getPath().toString());
+        assertEquals(
+            org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD,
+            column.getCodec(),
+            column.getPath().toString());
       }
     }
   }
 
   @Test
   void theSourceFileIsNeverModified() throws Exception {
-    TestDatabase db = new TestDatabase(dir).sql(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
-        "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z')");
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+                "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z')");
     byte[] before = sha256(db.file);
     long modified = Files.getLastModifiedTime(db.file).toMillis();
     db.uploadOnce();

@@ -14,46 +14,68 @@ final class ConfigOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
   Path config;
 
-  @Option(names = "--sqlite", paramLabel = "PATH",
+  @Option(
+      names = "--sqlite",
+      paramLabel = "PATH",
       description = "SQLite database to upload (env SQLITE_PATH).")
   String sqlite;
 
-  @Option(names = "--table", paramLabel = "NAME",
-      description = "SQLite table (env SQLITE_TABLE). Default: the only table, or the only one"
-          + " with a timestamp column.")
+  @Option(
+      names = "--table",
+      paramLabel = "NAME",
+      description =
+          "SQLite table (env SQLITE_TABLE). Default: the only table, or the only one"
+              + " with a timestamp column.")
   String table;
 
-  @Option(names = "--timestamp-column", paramLabel = "NAME",
-      description = "Column holding each row's time (env TIMESTAMP_COLUMN). Default: detected by"
-          + " declared type, name and values.")
+  @Option(
+      names = "--timestamp-column",
+      paramLabel = "NAME",
+      description =
+          "Column holding each row's time (env TIMESTAMP_COLUMN). Default: detected by"
+              + " declared type, name and values.")
   String timestampColumn;
 
-  @Option(names = "--table-path", paramLabel = "PATH_OR_URI",
+  @Option(
+      names = "--table-path",
+      paramLabel = "PATH_OR_URI",
       description = "Delta table location (env TABLE_PATH); created on first upload.")
   String tablePath;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Directory for the local cursor cache (env STATE_DIR; default"
-          + " ./uploader-state).")
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Directory for the local cursor cache (env STATE_DIR; default" + " ./uploader-state).")
   String stateDir;
 
-  @Option(names = "--interval", paramLabel = "SECONDS",
-      description = "Seconds between passes of 'run', or 30s/5m/1h (env UPLOAD_INTERVAL;"
-          + " default 300).")
+  @Option(
+      names = "--interval",
+      paramLabel = "SECONDS",
+      description =
+          "Seconds between passes of 'run', or 30s/5m/1h (env UPLOAD_INTERVAL;" + " default 300).")
   String interval;
 
-  @Option(names = "--batch-rows", paramLabel = "N",
+  @Option(
+      names = "--batch-rows",
+      paramLabel = "N",
       description = "Most rows per Delta commit (env BATCH_ROWS; default 1000000).")
   String batchRows;
 
-  @Option(names = "--node-id", paramLabel = "ID",
-      description = "This node's name in _node_id and in the table's progress markers (env"
-          + " NODE_ID; default the host name).")
+  @Option(
+      names = "--node-id",
+      paramLabel = "ID",
+      description =
+          "This node's name in _node_id and in the table's progress markers (env"
+              + " NODE_ID; default the host name).")
   String nodeId;
 
-  @Option(names = "--busy-timeout", paramLabel = "SECONDS",
-      description = "How long to wait for a writer's lock on SQLite (env SQLITE_BUSY_TIMEOUT;"
-          + " default 10).")
+  @Option(
+      names = "--busy-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "How long to wait for a writer's lock on SQLite (env SQLITE_BUSY_TIMEOUT;"
+              + " default 10).")
   String busyTimeout;
 
   UploaderConfig load() {

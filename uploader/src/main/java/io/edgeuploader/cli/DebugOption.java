@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 final class DebugOption {
   static boolean enabled;
 
-  @Option(names = "--debug",
+  @Option(
+      names = "--debug",
       description = "Log the libraries' chatter and print stack traces of errors.")
   void set(boolean debug) {
     enabled = debug;

@@ -27,11 +27,18 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   @Mixin DebugOption debug;
 
-  @Option(names = "--dir", paramLabel = "DIR", defaultValue = "demo",
-      description = "Where the demo database, Delta table and state go (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      defaultValue = "demo",
+      description =
+          "Where the demo database, Delta table and state go (default: ${DEFAULT-VALUE}).")
   Path dir;
 
-  @Option(names = "--rows", paramLabel = "N", defaultValue = "10000",
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      defaultValue = "10000",
       description = "Readings to add (default: ${DEFAULT-VALUE}).")
   int rows;
 
@@ -39,8 +46,11 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Files.createDirectories(dir);
     Path db = dir.resolve("sensors.db");
-    SampleDatabase.append(db, rows, Instant.now().truncatedTo(ChronoUnit.SECONDS)
-        .minusSeconds(rows), System.nanoTime());
+    SampleDatabase.append(
+        db,
+        rows,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(rows),
+        System.nanoTime());
     System.out.println("Added " + rows + " readings to " + db);
     UploaderConfig config =
         ConfigLoader.load(
@@ -48,8 +58,7 @@ final class DemoCommand implements Callable<Integer> {
             Map.of(),
             Map.of(
                 ConfigKey.SQLITE, db.toString(),
-                ConfigKey.TABLE_PATH, dir.resolve("delta").resolve(SampleDatabase.TABLE)
-                    .toString(),
+                ConfigKey.TABLE_PATH, dir.resolve("delta").resolve(SampleDatabase.TABLE).toString(),
                 ConfigKey.STATE_DIR, dir.resolve("state").toString(),
                 ConfigKey.NODE_ID, "demo-node"));
     try (Uploader uploader = Uploader.open(config)) {
@@ -59,11 +68,21 @@ final class DemoCommand implements Callable<Integer> {
       uploader.cache().checkWritable();
       System.out.println(Summary.of(uploader, uploader.uploadPending(() -> false)));
       Uploader.Progress p = uploader.progress();
-      System.out.println("The Delta table now holds " + p.deltaRows() + " rows at version "
-          + p.snapshot().map(s -> s.getVersion()).orElse(-1L) + "; " + p.pendingRows()
-          + " rows pending.");
-      System.out.println("Next: run 'status' or 'once' with --sqlite " + db + " --table-path "
-          + uploader.sink().tablePath() + " --state-dir " + config.stateDir());
+      System.out.println(
+          "The Delta table now holds "
+              + p.deltaRows()
+              + " rows at version "
+              + p.snapshot().map(s -> s.getVersion()).orElse(-1L)
+              + "; "
+              + p.pendingRows()
+              + " rows pending.");
+      System.out.println(
+          "Next: run 'status' or 'once' with --sqlite "
+              + db
+              + " --table-path "
+              + uploader.sink().tablePath()
+              + " --state-dir "
+              + config.stateDir());
     }
     return 0;
   }

@@ -18,14 +18,24 @@ final class DryRun {
     Uploader.Progress progress = uploader.progress();
     out.println("SQLite database:  " + config.sqlite());
     out.println("Table:            " + table.name() + " (" + table.reason() + ")");
-    out.println("Timestamp column: " + table.timestamp().name() + " (" + table.timestamp().reason()
-        + "; integers read as epoch " + table.timestamp().unit().name().toLowerCase() + ")");
-    out.println("Delta table:      " + uploader.sink().tablePath() + progress.snapshot()
-        .map(s -> " (exists, version " + s.getVersion() + ")")
-        .orElse(" (will be created)"));
+    out.println(
+        "Timestamp column: "
+            + table.timestamp().name()
+            + " ("
+            + table.timestamp().reason()
+            + "; integers read as epoch "
+            + table.timestamp().unit().name().toLowerCase()
+            + ")");
+    out.println(
+        "Delta table:      "
+            + uploader.sink().tablePath()
+            + progress
+                .snapshot()
+                .map(s -> " (exists, version " + s.getVersion() + ")")
+                .orElse(" (will be created)"));
     out.println("Node id:          " + config.nodeId());
-    StructType schema = progress.snapshot().map(s -> s.getSchema())
-        .orElseGet(() -> TableSchema.forSource(table));
+    StructType schema =
+        progress.snapshot().map(s -> s.getSchema()).orElseGet(() -> TableSchema.forSource(table));
     out.println("Schema mapping (SQLite declared type -> Delta type):");
     int width = schema.fields().stream().mapToInt(f -> f.getName().length()).max().orElse(4);
     for (StructField f : schema.fields()) {
@@ -35,12 +45,16 @@ final class DryRun {
     }
     for (SourceColumn c : table.columns()) {
       if (schema.indexOf(c.name()) < 0) {
-        out.printf("  %-" + width + "s  %-20s -> carried in _rescued_data%n", c.name(),
-            declaredText(c));
+        out.printf(
+            "  %-" + width + "s  %-20s -> carried in _rescued_data%n", c.name(), declaredText(c));
       }
     }
-    out.println("Rows to upload:   " + progress.pendingRows() + " (after rowid "
-        + progress.cursor().rowid() + ")");
+    out.println(
+        "Rows to upload:   "
+            + progress.pendingRows()
+            + " (after rowid "
+            + progress.cursor().rowid()
+            + ")");
   }
 
   private static String declaredText(SourceColumn c) {

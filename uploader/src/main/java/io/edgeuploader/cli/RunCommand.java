@@ -26,9 +26,10 @@ final class RunCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Mixin DebugOption debug;
 
-  @Option(names = "--dry-run",
-      description = "Show the table, timestamp column, schema mapping and pending rows; write"
-          + " nothing.")
+  @Option(
+      names = "--dry-run",
+      description =
+          "Show the table, timestamp column, schema mapping and pending rows; write" + " nothing.")
   boolean dryRun;
 
   @Override

@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show the source table, the cursor, the Delta table's version and row count, and"
-        + " how many rows wait to be uploaded. Writes nothing.")
+    description =
+        "Show the source table, the cursor, the Delta table's version and row count, and"
+            + " how many rows wait to be uploaded. Writes nothing.")
 final class StatusCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Mixin DebugOption debug;
@@ -47,8 +48,13 @@ final class StatusCommand implements Callable<Integer> {
         System.out.println(o.toString());
       } else {
         int width = 18;
-        o.fields().forEachRemaining(e -> System.out.printf("%-" + width + "s %s%n",
-            e.getKey() + ":", e.getValue().isTextual() ? e.getValue().asText() : e.getValue()));
+        o.fields()
+            .forEachRemaining(
+                e ->
+                    System.out.printf(
+                        "%-" + width + "s %s%n",
+                        e.getKey() + ":",
+                        e.getValue().isTextual() ? e.getValue().asText() : e.getValue()));
       }
       return 0;
     }
@@ -56,7 +62,8 @@ final class StatusCommand implements Callable<Integer> {
 
   private static String watermark(Cursor c) {
     long micros = c.watermarkMicros();
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-        Math.floorMod(micros, 1_000_000L) * 1000L).toString();
+    return Instant.ofEpochSecond(
+            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
+        .toString();
   }
 }

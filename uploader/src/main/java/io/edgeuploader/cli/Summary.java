@@ -8,12 +8,26 @@ final class Summary {
 
   static String of(Uploader uploader, Uploader.PassResult result) {
     if (result.commits() == 0) {
-      return "nothing new in " + uploader.table().name() + "; " + uploader.sink().tablePath()
+      return "nothing new in "
+          + uploader.table().name()
+          + "; "
+          + uploader.sink().tablePath()
           + " is up to date";
     }
-    return "uploaded " + result.rows() + " rows from " + uploader.table().name() + " to "
-        + uploader.sink().tablePath() + " in " + result.commits() + " commit"
-        + (result.commits() == 1 ? "" : "s") + " (Delta version " + result.lastVersion() + ", "
-        + result.rescued() + " values rescued into _rescued_data)";
+    return "uploaded "
+        + result.rows()
+        + " rows from "
+        + uploader.table().name()
+        + " to "
+        + uploader.sink().tablePath()
+        + " in "
+        + result.commits()
+        + " commit"
+        + (result.commits() == 1 ? "" : "s")
+        + " (Delta version "
+        + result.lastVersion()
+        + ", "
+        + result.rescued()
+        + " values rescued into _rescued_data)";
   }
 }

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Every setting, with its YAML key, environment variable and command-line flag in one place so the
- * three spellings cannot drift apart. Precedence is flag, then environment, then file, then default.
+ * three spellings cannot drift apart. Precedence is flag, then environment, then file, then
+ * default.
  */
 public enum ConfigKey {
   SQLITE("sqlite", "SQLITE_PATH", "--sqlite"),

@@ -39,7 +39,11 @@ public final class ConfigLoader {
     for (ConfigKey key : ConfigKey.values()) {
       String fileOrigin = file.map(f -> "key '" + key.yamlKey + "' in " + f).orElse("");
       pick(key, flags.get(key), "flag " + key.flag, merged, origin);
-      pick(key, blankToNull(env.get(key.envVar)), "environment variable " + key.envVar, merged,
+      pick(
+          key,
+          blankToNull(env.get(key.envVar)),
+          "environment variable " + key.envVar,
+          merged,
           origin);
       pick(key, fromFile.get(key), fileOrigin, merged, origin);
     }
@@ -110,7 +114,10 @@ public final class ConfigLoader {
     if (d == null || d.isZero()) {
       throw new UserError(
           ExitCode.CONFIG,
-          origin.get(key) + ": '" + text + "' is not a positive duration; use seconds (300) or a"
+          origin.get(key)
+              + ": '"
+              + text
+              + "' is not a positive duration; use seconds (300) or a"
               + " number with ms, s, m or h (5m)");
     }
     return d;
@@ -127,7 +134,10 @@ public final class ConfigLoader {
     }
     throw new UserError(
         ExitCode.CONFIG,
-        origin.get(ConfigKey.BATCH_ROWS) + ": '" + text + "' is not a positive whole number of"
+        origin.get(ConfigKey.BATCH_ROWS)
+            + ": '"
+            + text
+            + "' is not a positive whole number of"
             + " rows");
   }
 
@@ -145,8 +155,14 @@ public final class ConfigLoader {
       var mark = e.getProblemMark();
       throw new UserError(
           ExitCode.CONFIG,
-          "config file " + file + " is not valid YAML at line " + (mark.getLine() + 1)
-              + ", column " + (mark.getColumn() + 1) + ": " + e.getProblem(),
+          "config file "
+              + file
+              + " is not valid YAML at line "
+              + (mark.getLine() + 1)
+              + ", column "
+              + (mark.getColumn() + 1)
+              + ": "
+              + e.getProblem(),
           e);
     } catch (YAMLException e) {
       throw new UserError(
@@ -166,7 +182,11 @@ public final class ConfigLoader {
                   () ->
                       new UserError(
                           ExitCode.CONFIG,
-                          "config file " + file + ": unknown key '" + name + "'"
+                          "config file "
+                              + file
+                              + ": unknown key '"
+                              + name
+                              + "'"
                               + ConfigKey.closestYamlKey(name)
                                   .map(k -> " (did you mean '" + k + "'?)")
                                   .orElse("")

@@ -27,5 +27,4 @@ public record UploaderConfig(
   public static final int DEFAULT_BATCH_ROWS = 1_000_000;
   public static final Path DEFAULT_STATE_DIR = Path.of("uploader-state");
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
-
 }

@@ -17,8 +17,8 @@ import java.io.UncheckedIOException;
  *     gone or changed, the application deleted uploaded rows and rowids may have been reused
  * @param watermarkMicros the newest timestamp uploaded, or Long.MIN_VALUE
  * @param rows how many rows this source has uploaded in all
- * @param columns a signature of the SQLite columns when the anchor was taken: fingerprints are
- *     only comparable while the columns stay the same
+ * @param columns a signature of the SQLite columns when the anchor was taken: fingerprints are only
+ *     comparable while the columns stay the same
  */
 public record Cursor(
     long seq, long rowid, long anchor, long watermarkMicros, long rows, long columns) {

@@ -56,7 +56,11 @@ public final class CursorCache {
     } catch (IOException e) {
       throw new UserError(
           ExitCode.STATE,
-          "state directory " + dir + " is not writable (" + describe(e) + "); fix --state-dir /"
+          "state directory "
+              + dir
+              + " is not writable ("
+              + describe(e)
+              + "); fix --state-dir /"
               + " STATE_DIR or its permissions",
           e);
     }
@@ -69,8 +73,10 @@ public final class CursorCache {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      log.warn("event=state_unreadable file={} error=\"{}\"; recovering from the Delta table",
-          file, e.getMessage());
+      log.warn(
+          "event=state_unreadable file={} error=\"{}\"; recovering from the Delta table",
+          file,
+          e.getMessage());
       return Optional.empty();
     }
     try {
@@ -79,12 +85,15 @@ public final class CursorCache {
         throw new IllegalArgumentException("written for another source");
       }
       Cursor cursor = Cursor.fromNode(n.get("cursor"));
-      RecentRows recent = n.hasNonNull("recent") ? RecentRows.decode(n.get("recent").asText())
-          : new RecentRows();
+      RecentRows recent =
+          n.hasNonNull("recent") ? RecentRows.decode(n.get("recent").asText()) : new RecentRows();
       return Optional.of(new Entry(cursor, recent));
     } catch (IOException | RuntimeException e) {
-      log.warn("event=state_damaged file={} error=\"{}\"; ignoring it and recovering from the Delta"
-          + " table", file, e.getMessage());
+      log.warn(
+          "event=state_damaged file={} error=\"{}\"; ignoring it and recovering from the Delta"
+              + " table",
+          file,
+          e.getMessage());
       return Optional.empty();
     }
   }
@@ -99,7 +108,10 @@ public final class CursorCache {
     try {
       Files.createDirectories(dir);
       try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         ch.write(buf.slice(0, bytes.length / 2));
@@ -116,7 +128,11 @@ public final class CursorCache {
     } catch (IOException e) {
       throw new UserError(
           ExitCode.STATE,
-          "cannot write state file " + file + " (" + describe(e) + "); the upload itself is safe"
+          "cannot write state file "
+              + file
+              + " ("
+              + describe(e)
+              + "); the upload itself is safe"
               + " in the Delta table, but fix --state-dir / STATE_DIR",
           e);
     }

@@ -3,9 +3,9 @@ package io.edgeuploader.cursor;
 import io.edgeuploader.source.SourceRow;
 
 /**
- * A 64-bit FNV-1a hash of a row's rowid and values (with their storage classes), to recognise a
- * row seen before. Not cryptographic: it tells "this rowid still holds the row we uploaded" apart
- * from "the rowid was reused", where a collision needs the same rowid and a 2^-64 coincidence.
+ * A 64-bit FNV-1a hash of a row's rowid and values (with their storage classes), to recognise a row
+ * seen before. Not cryptographic: it tells "this rowid still holds the row we uploaded" apart from
+ * "the rowid was reused", where a collision needs the same rowid and a 2^-64 coincidence.
  */
 public final class RowFingerprint {
   private static final long OFFSET = 0xcbf29ce484222325L;

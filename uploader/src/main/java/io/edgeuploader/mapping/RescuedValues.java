@@ -8,8 +8,8 @@ import java.util.Base64;
 /**
  * The {@code _rescued_data} JSON of one row: each value that could not be written to its typed
  * column (or whose column the Delta table does not have) under its column name, as SQLite held it.
- * Text and numbers are JSON strings and numbers; non-finite reals are strings ("NaN",
- * "Infinity"); a BLOB is {"base64": "..."}.
+ * Text and numbers are JSON strings and numbers; non-finite reals are strings ("NaN", "Infinity");
+ * a BLOB is {"base64": "..."}.
  */
 final class RescuedValues {
   private static final ObjectMapper JSON = new ObjectMapper();

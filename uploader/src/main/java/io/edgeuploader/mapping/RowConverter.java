@@ -34,11 +34,15 @@ public final class RowConverter {
   private final StructType schema;
   private final SourceTable table;
   private final String nodeId;
+
   /** For each Delta field, the SQLite column it comes from, or NODE / RESCUED / ABSENT. */
   private final int[] sourceIndex;
+
   private final EpochUnit[] units;
+
   /** SQLite columns the Delta table does not have: always rescued. */
   private final List<Integer> unmapped = new ArrayList<>();
+
   private final int timestampIndex;
 
   private long rescuedValues;
@@ -100,8 +104,8 @@ public final class RowConverter {
         else columns[rescuedField].appendObject(rescued.take());
       }
       if (timestampIndex >= 0 && row.values()[timestampIndex] != null) {
-        long micros = TimestampParser.toMicros(row.values()[timestampIndex],
-            table.timestamp().unit());
+        long micros =
+            TimestampParser.toMicros(row.values()[timestampIndex], table.timestamp().unit());
         if (micros != TimestampParser.INVALID) {
           maxTimestampMicros = Math.max(maxTimestampMicros, micros);
         }
@@ -154,8 +158,8 @@ public final class RowConverter {
       long micros =
           unit != null
               ? TimestampParser.toMicros(v, unit)
-              : TimestampParser.toMicros(v, v instanceof Long l
-                  ? EpochUnit.forMagnitude(Math.abs(l)) : EpochUnit.SECONDS);
+              : TimestampParser.toMicros(
+                  v, v instanceof Long l ? EpochUnit.forMagnitude(Math.abs(l)) : EpochUnit.SECONDS);
       if (micros == TimestampParser.INVALID) return false;
       column.appendLong(micros);
       return true;

@@ -25,7 +25,11 @@ public final class TableSchema {
       if (c.name().equals(NODE_ID) || c.name().equals(RESCUED_DATA)) {
         throw new UserError(
             ExitCode.SOURCE,
-            "table '" + table.name() + "' has a column named " + c.name() + ", which the uploader"
+            "table '"
+                + table.name()
+                + "' has a column named "
+                + c.name()
+                + ", which the uploader"
                 + " adds itself; rename the column or upload a view without it");
       }
       fields.add(new StructField(c.name(), deltaType(table, c), true));
@@ -40,8 +44,8 @@ public final class TableSchema {
   }
 
   /**
-   * Refuses an existing table the uploader cannot append to without losing data. SQLite columns
-   * the table lacks are fine (carried in _rescued_data); table columns SQLite lacks stay NULL.
+   * Refuses an existing table the uploader cannot append to without losing data. SQLite columns the
+   * table lacks are fine (carried in _rescued_data); table columns SQLite lacks stay NULL.
    */
   public static void checkCompatible(String tablePath, StructType existing, SourceTable table) {
     List<String> problems = new ArrayList<>();
@@ -57,9 +61,15 @@ public final class TableSchema {
         DataType expected = deltaType(table, table.columns().get(s));
         if (!expected.equivalent(field.getDataType())) {
           problems.add(
-              "column '" + field.getName() + "' is " + field.getDataType() + " in the table but "
-                  + expected + " from SQLite (declared '"
-                  + table.columns().get(s).declaredType() + "')");
+              "column '"
+                  + field.getName()
+                  + "' is "
+                  + field.getDataType()
+                  + " in the table but "
+                  + expected
+                  + " from SQLite (declared '"
+                  + table.columns().get(s).declaredType()
+                  + "')");
         }
       } else if (!field.isNullable()) {
         problems.add("column '" + field.getName() + "' is NOT NULL but SQLite has no such column");
@@ -68,8 +78,12 @@ public final class TableSchema {
     if (!problems.isEmpty()) {
       throw new UserError(
           ExitCode.SINK,
-          "the Delta table at " + tablePath + " does not fit SQLite table '" + table.name()
-              + "': " + String.join("; ", problems)
+          "the Delta table at "
+              + tablePath
+              + " does not fit SQLite table '"
+              + table.name()
+              + "': "
+              + String.join("; ", problems)
               + ". Point --table-path at a new location or fix the table");
     }
   }

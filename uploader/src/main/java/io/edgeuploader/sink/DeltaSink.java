@@ -100,9 +100,10 @@ public final class DeltaSink {
 
   /**
    * Writes {@code data} as Parquet files and commits them on top of {@code base}, with the cursor
-   * that {@code cursorAfterData} gives once all data has been read. Kernel retries on its own when other writers commit first (different sources never
-   * conflict); if this source's sequence number is already in the table, another process uploads
-   * this source too and {@link ConcurrentTransactionException} is thrown.
+   * that {@code cursorAfterData} gives once all data has been read. Kernel retries on its own when
+   * other writers commit first (different sources never conflict); if this source's sequence number
+   * is already in the table, another process uploads this source too and {@link
+   * ConcurrentTransactionException} is thrown.
    *
    * @return the new table version
    */
@@ -125,7 +126,8 @@ public final class DeltaSink {
       CloseableIterator<FilteredColumnarBatch> physical =
           Transaction.transformLogicalData(engine, state, filtered(data), Map.of());
       CloseableIterator<DataFileStatus> files =
-          engine.getParquetHandler()
+          engine
+              .getParquetHandler()
               .writeParquetFiles(
                   context.getTargetDirectory(), physical, context.getStatisticsColumns());
       List<Row> actions = new ArrayList<>();
@@ -159,8 +161,11 @@ public final class DeltaSink {
       try {
         hook.threadSafeInvoke(engine);
       } catch (IOException | RuntimeException e) {
-        log.warn("event=post_commit_hook_failed hook={} version={} error=\"{}\"", hook.getType(),
-            result.getVersion(), e.getMessage());
+        log.warn(
+            "event=post_commit_hook_failed hook={} version={} error=\"{}\"",
+            hook.getType(),
+            result.getVersion(),
+            e.getMessage());
       }
     }
   }
@@ -241,7 +246,11 @@ public final class DeltaSink {
           || m.contains("exists as a file")) {
         return new UserError(
             ExitCode.SINK,
-            doing + " at " + tablePath + " failed: " + firstLine(m)
+            doing
+                + " at "
+                + tablePath
+                + " failed: "
+                + firstLine(m)
                 + "; check --table-path / TABLE_PATH and its permissions",
             e);
       }

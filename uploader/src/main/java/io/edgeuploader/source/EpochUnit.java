@@ -27,7 +27,8 @@ public enum EpochUnit {
 
   public long toMicros(double value) {
     double micros = this == NANOS ? value / 1000.0 : value * microsPerUnit;
-    if (Double.isNaN(micros) || micros < TimestampParser.MIN_MICROS
+    if (Double.isNaN(micros)
+        || micros < TimestampParser.MIN_MICROS
         || micros > TimestampParser.MAX_MICROS) {
       return TimestampParser.INVALID;
     }

@@ -79,14 +79,19 @@ public final class SqliteSource implements AutoCloseable {
     } catch (IOException e) {
       throw new UserError(
           ExitCode.SOURCE,
-          "cannot read SQLite database " + file + ": " + e.getMessage()
+          "cannot read SQLite database "
+              + file
+              + ": "
+              + e.getMessage()
               + "; check the file's permissions",
           e);
     }
     if (read < header.length || !Arrays.equals(header, HEADER)) {
       throw new UserError(
           ExitCode.SOURCE,
-          file + " is not a SQLite database (" + (read == 0 ? "the file is empty" : "bad header")
+          file
+              + " is not a SQLite database ("
+              + (read == 0 ? "the file is empty" : "bad header")
               + "); check --sqlite / SQLITE_PATH");
     }
   }
@@ -125,12 +130,15 @@ public final class SqliteSource implements AutoCloseable {
 
   /** How to address rowids in {@code table}, refusing WITHOUT ROWID tables. */
   public String rowidName(String table, List<SourceColumn> columns) {
-    String sql = scalarText("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
-        table);
+    String sql =
+        scalarText("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", table);
     if (sql != null && WITHOUT_ROWID.matcher(sql).find()) {
       throw new UserError(
           ExitCode.SOURCE,
-          file + ": table '" + table + "' is a WITHOUT ROWID table; the uploader follows rowids to"
+          file
+              + ": table '"
+              + table
+              + "' is a WITHOUT ROWID table; the uploader follows rowids to"
               + " find new rows, so it needs an ordinary table (or a view-free copy of this one)");
     }
     for (String candidate : List.of("rowid", "_rowid_", "oid")) {
@@ -138,16 +146,27 @@ public final class SqliteSource implements AutoCloseable {
     }
     throw new UserError(
         ExitCode.SOURCE,
-        file + ": table '" + table + "' has columns named rowid, _rowid_ and oid, which hide its"
+        file
+            + ": table '"
+            + table
+            + "' has columns named rowid, _rowid_ and oid, which hide its"
             + " rowid; rename one of them");
   }
 
   /** Up to {@code limit} non-null values of a column, newest rows first. */
   public List<Object> sample(String table, String column, int limit) {
     List<Object> values = new ArrayList<>();
-    String sql = "SELECT " + quote(column) + " FROM " + quote(table) + " WHERE " + quote(column)
-        + " IS NOT NULL ORDER BY rowid DESC LIMIT " + limit;
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    String sql =
+        "SELECT "
+            + quote(column)
+            + " FROM "
+            + quote(table)
+            + " WHERE "
+            + quote(column)
+            + " IS NOT NULL ORDER BY rowid DESC LIMIT "
+            + limit;
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) values.add(normalize(rs.getObject(1)));
     } catch (SQLException e) {
       throw source(file, e);
@@ -165,21 +184,39 @@ public final class SqliteSource implements AutoCloseable {
   }
 
   public long countAfter(SourceTable t, long rowid) {
-    return query(t, "count", "SELECT count(*) FROM " + quote(t.name()) + " WHERE " + t.rowidName()
-            + " > ?", rowid, 1, rs -> rs.getLong(1)).get(0);
+    return query(
+            t,
+            "count",
+            "SELECT count(*) FROM " + quote(t.name()) + " WHERE " + t.rowidName() + " > ?",
+            rowid,
+            1,
+            rs -> rs.getLong(1))
+        .get(0);
   }
 
   public Optional<SourceRow> rowAt(SourceTable t, long rowid) {
-    return query(t, "at", select(t) + " WHERE " + t.rowidName() + " = ?", rowid, 1,
-        rs -> readRow(rs, t)).stream().findFirst();
+    return query(
+            t, "at", select(t) + " WHERE " + t.rowidName() + " = ?", rowid, 1, rs -> readRow(rs, t))
+        .stream()
+        .findFirst();
   }
 
   /** Rows with a rowid above {@code rowid} and at most {@code end}, in rowid order. */
   public List<SourceRow> rowsAfter(SourceTable t, long rowid, long end, int limit) {
     List<SourceRow> out = new ArrayList<>();
     try {
-      PreparedStatement ps = statement(t, "after", select(t) + " WHERE " + t.rowidName()
-          + " > ? AND " + t.rowidName() + " <= ? ORDER BY " + t.rowidName() + " LIMIT ?");
+      PreparedStatement ps =
+          statement(
+              t,
+              "after",
+              select(t)
+                  + " WHERE "
+                  + t.rowidName()
+                  + " > ? AND "
+                  + t.rowidName()
+                  + " <= ? ORDER BY "
+                  + t.rowidName()
+                  + " LIMIT ?");
       ps.setLong(1, rowid);
       ps.setLong(2, end);
       ps.setInt(3, limit);
@@ -194,8 +231,13 @@ public final class SqliteSource implements AutoCloseable {
 
   /** Rows with a rowid at or below {@code rowid}, highest first. */
   public List<SourceRow> rowsAtOrBelowDescending(SourceTable t, long rowid, int limit) {
-    return query(t, "below", select(t) + " WHERE " + t.rowidName() + " <= ? ORDER BY "
-            + t.rowidName() + " DESC LIMIT ?", rowid, limit, rs -> readRow(rs, t));
+    return query(
+        t,
+        "below",
+        select(t) + " WHERE " + t.rowidName() + " <= ? ORDER BY " + t.rowidName() + " DESC LIMIT ?",
+        rowid,
+        limit,
+        rs -> readRow(rs, t));
   }
 
   private interface RowMapper<T> {
@@ -218,8 +260,7 @@ public final class SqliteSource implements AutoCloseable {
     return out;
   }
 
-  private PreparedStatement statement(SourceTable t, String name, String sql)
-      throws SQLException {
+  private PreparedStatement statement(SourceTable t, String name, String sql) throws SQLException {
     PreparedStatement ps = statements.get(t.name() + "/" + name);
     if (ps == null) {
       ps = connection.prepareStatement(sql);
@@ -246,7 +287,8 @@ public final class SqliteSource implements AutoCloseable {
   }
 
   private long scalarLong(String sql) {
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : 0;
     } catch (SQLException e) {
       throw source(file, e);
@@ -273,12 +315,21 @@ public final class SqliteSource implements AutoCloseable {
     SQLiteErrorCode code = e instanceof SQLiteException se ? se.getResultCode() : null;
     if (code != null) {
       switch (code) {
-        case SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_CORRUPT_VTAB, SQLITE_CANTOPEN,
-            SQLITE_CANTOPEN_ISDIR, SQLITE_PERM, SQLITE_AUTH, SQLITE_READONLY_RECOVERY,
+        case SQLITE_NOTADB,
+            SQLITE_CORRUPT,
+            SQLITE_CORRUPT_VTAB,
+            SQLITE_CANTOPEN,
+            SQLITE_CANTOPEN_ISDIR,
+            SQLITE_PERM,
+            SQLITE_AUTH,
+            SQLITE_READONLY_RECOVERY,
             SQLITE_READONLY_CANTINIT ->
             throw new UserError(
                 ExitCode.SOURCE,
-                "cannot read SQLite database " + file + ": " + e.getMessage()
+                "cannot read SQLite database "
+                    + file
+                    + ": "
+                    + e.getMessage()
                     + "; check that the file is a complete, readable SQLite database",
                 e);
         default -> {}

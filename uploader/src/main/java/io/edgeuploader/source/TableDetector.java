@@ -16,7 +16,8 @@ public final class TableDetector {
     if (names.isEmpty()) {
       throw new UserError(
           ExitCode.SOURCE,
-          source.file() + " has no tables yet; start the application that writes it first, or"
+          source.file()
+              + " has no tables yet; start the application that writes it first, or"
               + " check --sqlite");
     }
     String name;
@@ -40,8 +41,14 @@ public final class TableDetector {
       if (withTime.size() != 1) {
         throw new UserError(
             ExitCode.SOURCE,
-            source.file() + " has " + names.size() + " tables " + names + (withTime.isEmpty()
-                ? " and none has a timestamp column" : ", and " + withTime + " have timestamps")
+            source.file()
+                + " has "
+                + names.size()
+                + " tables "
+                + names
+                + (withTime.isEmpty()
+                    ? " and none has a timestamp column"
+                    : ", and " + withTime + " have timestamps")
                 + "; choose one with --table / SQLITE_TABLE");
       }
       name = withTime.get(0);
@@ -53,15 +60,19 @@ public final class TableDetector {
     if (timestampColumn.isPresent()) {
       ts = TimestampDetector.named(source, name, columns, timestampColumn.get());
     } else {
-      ts = detected
-          .or(() -> TimestampDetector.detect(source, name, columns))
-          .orElseThrow(
-              () ->
-                  new UserError(
-                      ExitCode.SOURCE,
-                      source.file() + ": no timestamp column found in table '" + name
-                          + "' (columns: " + columns.stream().map(SourceColumn::name).toList()
-                          + "); name one with --timestamp-column / TIMESTAMP_COLUMN"));
+      ts =
+          detected
+              .or(() -> TimestampDetector.detect(source, name, columns))
+              .orElseThrow(
+                  () ->
+                      new UserError(
+                          ExitCode.SOURCE,
+                          source.file()
+                              + ": no timestamp column found in table '"
+                              + name
+                              + "' (columns: "
+                              + columns.stream().map(SourceColumn::name).toList()
+                              + "); name one with --timestamp-column / TIMESTAMP_COLUMN"));
     }
     return new SourceTable(name, columns, rowid, ts, reason);
   }
@@ -76,7 +87,11 @@ public final class TableDetector {
   private static UserError noSuchTable(SqliteSource source, List<String> names, String wanted) {
     return new UserError(
         ExitCode.SOURCE,
-        source.file() + " has no table '" + wanted + "' (tables: " + names
+        source.file()
+            + " has no table '"
+            + wanted
+            + "' (tables: "
+            + names
             + "); fix --table / SQLITE_TABLE");
   }
 }

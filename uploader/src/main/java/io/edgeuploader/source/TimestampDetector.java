@@ -17,11 +17,30 @@ final class TimestampDetector {
 
   private static final Set<String> NAMES =
       Set.of(
-          "ts", "timestamp", "time", "datetime", "date_time", "created_at", "recorded_at",
-          "inserted_at", "event_time", "measured_at", "reading_time", "observed_at", "sampled_at",
-          "logged_at", "time_utc", "utc_time", "datetime_utc", "ts_utc", "created", "recorded");
+          "ts",
+          "timestamp",
+          "time",
+          "datetime",
+          "date_time",
+          "created_at",
+          "recorded_at",
+          "inserted_at",
+          "event_time",
+          "measured_at",
+          "reading_time",
+          "observed_at",
+          "sampled_at",
+          "logged_at",
+          "time_utc",
+          "utc_time",
+          "datetime_utc",
+          "ts_utc",
+          "created",
+          "recorded");
+
   /** 1990-01-01 and 2200-01-01: integers outside this are counters or ids, not times. */
   private static final long PLAUSIBLE_FROM = 631_152_000_000_000L;
+
   private static final long PLAUSIBLE_TO = 7_258_118_400_000_000L;
 
   private TimestampDetector() {}
@@ -58,8 +77,13 @@ final class TimestampDetector {
                 () ->
                     new UserError(
                         ExitCode.SOURCE,
-                        source.file() + ": table '" + table + "' has no column '" + name
-                            + "' (columns: " + columns.stream().map(SourceColumn::name).toList()
+                        source.file()
+                            + ": table '"
+                            + table
+                            + "' has no column '"
+                            + name
+                            + "' (columns: "
+                            + columns.stream().map(SourceColumn::name).toList()
                             + "); fix --timestamp-column / TIMESTAMP_COLUMN"));
     Candidate c = assess(source, table, column);
     EpochUnit unit = c != null ? c.unit : unitOf(source.sample(table, column.name(), SAMPLE_SIZE));
@@ -71,14 +95,21 @@ final class TimestampDetector {
     String name = column.name().toLowerCase(Locale.ROOT);
     List<String> reasons = new ArrayList<>();
     int score = 0;
-    boolean declared = type.contains("TIMESTAMP") || type.contains("DATETIME")
-        || type.contains("DATE") || type.contains("TIME");
+    boolean declared =
+        type.contains("TIMESTAMP")
+            || type.contains("DATETIME")
+            || type.contains("DATE")
+            || type.contains("TIME");
     if (declared) {
       score += type.contains("TIMESTAMP") || type.contains("DATETIME") ? 4 : 2;
       reasons.add("declared type " + column.declaredType());
     }
-    boolean named = NAMES.contains(name) || name.endsWith("_ts") || name.endsWith("_at")
-        || name.endsWith("_time") || name.endsWith("_timestamp");
+    boolean named =
+        NAMES.contains(name)
+            || name.endsWith("_ts")
+            || name.endsWith("_at")
+            || name.endsWith("_time")
+            || name.endsWith("_timestamp");
     if (named) {
       score += 2;
       reasons.add("name '" + column.name() + "'");
@@ -94,7 +125,8 @@ final class TimestampDetector {
       double share = plausible / (double) sample.size();
       if (share >= 0.9) {
         score += 3;
-        reasons.add(plausible + " of " + sample.size() + " newest values are " + kind(sample, unit));
+        reasons.add(
+            plausible + " of " + sample.size() + " newest values are " + kind(sample, unit));
       } else if (share < 0.5 || !(declared || named)) {
         return null;
       } else {

@@ -11,8 +11,10 @@ public final class TimestampParser {
   public static final long INVALID = Long.MIN_VALUE;
 
   static final long MICROS_PER_DAY = 86_400_000_000L;
+
   /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z, the range Delta readers accept. */
   static final long MIN_MICROS = -62_135_596_800_000_000L;
+
   static final long MAX_MICROS = 253_402_300_799_999_999L;
 
   private static final double JULIAN_DAY_OF_EPOCH = 2440587.5;

@@ -58,9 +58,18 @@ class CliTest {
   }
 
   private String[] withPaths(String command, String... extra) {
-    List<String> args = new ArrayList<>(List.of(command, "--sqlite", db.file.toString(),
-        "--table-path", db.table.toString(), "--state-dir", db.state.toString(),
-        "--node-id", "n1"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                command,
+                "--sqlite",
+                db.file.toString(),
+                "--table-path",
+                db.table.toString(),
+                "--state-dir",
+                db.state.toString(),
+                "--node-id",
+                "n1"));
     args.addAll(List.of(extra));
     return args.toArray(new String[0]);
   }
@@ -78,7 +87,8 @@ class CliTest {
 
   @Test
   void onceUploadsAndStatusReportsAsTextAndJson() throws Exception {
-    db.sql("CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+    db.sql(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
         "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z'), ('2024-01-01T00:00:09Z')");
     assertEquals(0, run(withPaths("status", "--json")));
     JsonNode before = new ObjectMapper().readTree(out());
@@ -91,8 +101,14 @@ class CliTest {
     db.sql("INSERT INTO t (ts) VALUES ('2024-01-01T00:00:10Z')");
     assertEquals(0, run(withPaths("status", "--json")));
     JsonNode s = new ObjectMapper().readTree(out());
-    for (String key : List.of("table", "timestamp_column", "watermark", "delta_version",
-        "delta_rows", "pending_rows")) {
+    for (String key :
+        List.of(
+            "table",
+            "timestamp_column",
+            "watermark",
+            "delta_version",
+            "delta_rows",
+            "pending_rows")) {
       assertTrue(s.has(key), key + " in " + s);
     }
     assertEquals("t", s.get("table").asText());
@@ -108,7 +124,8 @@ class CliTest {
 
   @Test
   void dryRunShowsTheDecisionsAndWritesNothing() throws Exception {
-    db.sql("CREATE TABLE readings (id INTEGER PRIMARY KEY, recorded_at DATETIME, v REAL)",
+    db.sql(
+        "CREATE TABLE readings (id INTEGER PRIMARY KEY, recorded_at DATETIME, v REAL)",
         "INSERT INTO readings (recorded_at, v) VALUES ('2024-01-01 00:00:00', 1)");
     for (String command : List.of("once", "run")) {
       assertEquals(0, run(withPaths(command, "--dry-run")));
@@ -142,8 +159,17 @@ class CliTest {
     }
     for (String c : List.of("run", "once", "status")) {
       assertEquals(0, run(c, "--help"));
-      for (String flag : List.of("--sqlite", "--table-path", "--state-dir", "--interval",
-          "--batch-rows", "--node-id", "--timestamp-column", "--table", "--config")) {
+      for (String flag :
+          List.of(
+              "--sqlite",
+              "--table-path",
+              "--state-dir",
+              "--interval",
+              "--batch-rows",
+              "--node-id",
+              "--timestamp-column",
+              "--table",
+              "--config")) {
         assertTrue(out().contains(flag), c + " --help lists " + flag);
       }
     }
@@ -158,11 +184,23 @@ class CliTest {
     Files.writeString(bad, "sqlite: a.db\ntable_path: [unclosed\n");
     assertUserError(2, "bad.yaml is not valid YAML at line", "once", "--config", bad.toString());
     Files.writeString(bad, "sqlite: a.db\ntable_pth: /x\n");
-    assertUserError(2, "unknown key 'table_pth' (did you mean 'table_path'?)", "once",
-        "--config", bad.toString());
+    assertUserError(
+        2,
+        "unknown key 'table_pth' (did you mean 'table_path'?)",
+        "once",
+        "--config",
+        bad.toString());
     assertUserError(2, "config file not found", "once", "--config", "/nonexistent.yaml");
-    assertUserError(2, "'soon' is not a positive duration", "once", "--sqlite", "a",
-        "--table-path", "b", "--interval", "soon");
+    assertUserError(
+        2,
+        "'soon' is not a positive duration",
+        "once",
+        "--sqlite",
+        "a",
+        "--table-path",
+        "b",
+        "--interval",
+        "soon");
     assertEquals(2, run("once", "--no-such-flag"));
     assertTrue(err().contains("Unknown option: '--no-such-flag'"), err());
   }
@@ -178,15 +216,18 @@ class CliTest {
     Files.delete(db.file);
     db.sql("PRAGMA user_version = 1");
     assertUserError(3, "has no tables yet", withPaths("once"));
-    db.sql("CREATE TABLE a (id INTEGER PRIMARY KEY, ts TEXT)",
+    db.sql(
+        "CREATE TABLE a (id INTEGER PRIMARY KEY, ts TEXT)",
         "CREATE TABLE b (id INTEGER PRIMARY KEY, created_at TEXT)");
     assertUserError(3, "choose one with --table", withPaths("once"));
     assertUserError(3, "has no table 'c' (tables: [a, b])", withPaths("once", "--table", "c"));
-    db.sql("CREATE TABLE plain (id INTEGER PRIMARY KEY, v REAL)",
-        "INSERT INTO plain (v) VALUES (1)");
-    assertUserError(3, "no timestamp column found in table 'plain'",
-        withPaths("once", "--table", "plain"));
-    assertUserError(3, "has no column 'when'",
+    db.sql(
+        "CREATE TABLE plain (id INTEGER PRIMARY KEY, v REAL)", "INSERT INTO plain (v) VALUES (1)");
+    assertUserError(
+        3, "no timestamp column found in table 'plain'", withPaths("once", "--table", "plain"));
+    assertUserError(
+        3,
+        "has no column 'when'",
         withPaths("once", "--table", "plain", "--timestamp-column", "when"));
     db.sql("CREATE TABLE kv (k TEXT PRIMARY KEY, ts TEXT) WITHOUT ROWID");
     assertUserError(3, "WITHOUT ROWID", withPaths("once", "--table", "kv"));
@@ -194,18 +235,33 @@ class CliTest {
 
   @Test
   void stateAndSinkMistakesExitWith5And4() throws Exception {
-    db.sql("CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+    db.sql(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
         "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z')");
     Path aFile = dir.resolve("a-file");
     Files.writeString(aFile, "x");
     // Tests run as root, so permissions cannot make a directory unwritable; a path through a
     // regular file cannot be created by anyone.
-    assertUserError(5, "state directory " + aFile.resolve("state") + " is not writable",
-        "once", "--sqlite", db.file.toString(), "--table-path", db.table.toString(),
-        "--state-dir", aFile.resolve("state").toString());
-    assertUserError(4, "creating the Delta table at " + aFile.resolve("table"),
-        "once", "--sqlite", db.file.toString(), "--table-path", aFile.resolve("table").toString(),
-        "--state-dir", db.state.toString());
+    assertUserError(
+        5,
+        "state directory " + aFile.resolve("state") + " is not writable",
+        "once",
+        "--sqlite",
+        db.file.toString(),
+        "--table-path",
+        db.table.toString(),
+        "--state-dir",
+        aFile.resolve("state").toString());
+    assertUserError(
+        4,
+        "creating the Delta table at " + aFile.resolve("table"),
+        "once",
+        "--sqlite",
+        db.file.toString(),
+        "--table-path",
+        aFile.resolve("table").toString(),
+        "--state-dir",
+        db.state.toString());
   }
 
   @Test

@@ -16,11 +16,15 @@ class ConfigLoaderTest {
   @Test
   void flagBeatsEnvironmentBeatsFileBeatsDefault() throws Exception {
     Path file = dir.resolve("c.yaml");
-    Files.writeString(file, "sqlite: /file.db\ntable_path: /file-table\ninterval: 5m\n"
-        + "batch_rows: 10\nstate_dir: /file-state\n");
-    UploaderConfig c = ConfigLoader.load(Optional.of(file),
-        Map.of("SQLITE_PATH", "/env.db", "UPLOAD_INTERVAL", "7", "TABLE_PATH", "/env-table"),
-        Map.of(ConfigKey.SQLITE, "/flag.db"));
+    Files.writeString(
+        file,
+        "sqlite: /file.db\ntable_path: /file-table\ninterval: 5m\n"
+            + "batch_rows: 10\nstate_dir: /file-state\n");
+    UploaderConfig c =
+        ConfigLoader.load(
+            Optional.of(file),
+            Map.of("SQLITE_PATH", "/env.db", "UPLOAD_INTERVAL", "7", "TABLE_PATH", "/env-table"),
+            Map.of(ConfigKey.SQLITE, "/flag.db"));
     assertEquals(Path.of("/flag.db"), c.sqlite());
     assertEquals("/env-table", c.tablePath());
     assertEquals(Duration.ofSeconds(7), c.interval());
@@ -32,8 +36,11 @@ class ConfigLoaderTest {
 
   @Test
   void defaults() {
-    UploaderConfig c = ConfigLoader.load(Optional.empty(),
-        Map.of("SQLITE_PATH", "a.db", "TABLE_PATH", "t", "NODE_ID", "n"), Map.of());
+    UploaderConfig c =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of("SQLITE_PATH", "a.db", "TABLE_PATH", "t", "NODE_ID", "n"),
+            Map.of());
     assertEquals(Duration.ofSeconds(300), c.interval());
     assertEquals(1_000_000, c.batchRows());
     assertEquals(Path.of("uploader-state"), c.stateDir());

@@ -39,9 +39,20 @@ class TimestampParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "n/a", "2024-13-01", "2023-02-29", "2024-05-01X", "2024-05-01 25:00",
-      "2024-05-01T12:34:56+25:00", "2024-05-01T12:3", "24-05-01", "2024-05-01T12:34:56.",
-      "0000-01-01"})
+  @ValueSource(
+      strings = {
+        "",
+        "n/a",
+        "2024-13-01",
+        "2023-02-29",
+        "2024-05-01X",
+        "2024-05-01 25:00",
+        "2024-05-01T12:34:56+25:00",
+        "2024-05-01T12:3",
+        "24-05-01",
+        "2024-05-01T12:34:56.",
+        "0000-01-01"
+      })
   void rejectsWhatIsNotATime(String text) {
     assertEquals(TimestampParser.INVALID, TimestampParser.parseIso(text));
   }
@@ -52,16 +63,14 @@ class TimestampParserTest {
     assertEquals(expected, TimestampParser.toMicros(1_700_000_000L, EpochUnit.SECONDS));
     assertEquals(expected, TimestampParser.toMicros(1_700_000_000_000L, EpochUnit.MILLIS));
     assertEquals(expected, TimestampParser.toMicros(1_700_000_000_000_000L, EpochUnit.MICROS));
-    assertEquals(expected,
-        TimestampParser.toMicros(1_700_000_000_000_000_000L, EpochUnit.NANOS));
+    assertEquals(expected, TimestampParser.toMicros(1_700_000_000_000_000_000L, EpochUnit.NANOS));
     assertEquals(expected, TimestampParser.toMicros("1700000000", EpochUnit.SECONDS));
-    assertEquals(expected + 500_000,
-        TimestampParser.toMicros(1_700_000_000.5, EpochUnit.SECONDS));
+    assertEquals(expected + 500_000, TimestampParser.toMicros(1_700_000_000.5, EpochUnit.SECONDS));
     // SQLite's julianday('2000-01-01 12:00:00')
-    assertEquals(micros("2000-01-01T12:00:00Z"),
-        TimestampParser.toMicros(2451545.0, EpochUnit.SECONDS));
-    assertEquals(TimestampParser.INVALID,
-        TimestampParser.toMicros(Long.MAX_VALUE, EpochUnit.SECONDS));
+    assertEquals(
+        micros("2000-01-01T12:00:00Z"), TimestampParser.toMicros(2451545.0, EpochUnit.SECONDS));
+    assertEquals(
+        TimestampParser.INVALID, TimestampParser.toMicros(Long.MAX_VALUE, EpochUnit.SECONDS));
     assertEquals(TimestampParser.INVALID, TimestampParser.toMicros(new byte[1], EpochUnit.SECONDS));
   }
 
@@ -78,8 +87,10 @@ class TimestampParserTest {
   void roundTripsRandomInstantsWithOffsets() {
     Random random = new Random(20261122);
     for (int i = 0; i < 20_000; i++) {
-      long seconds = -62_135_596_800L + 86_400L
-          + (long) (random.nextDouble() * (253_402_300_799L + 62_135_596_800L - 2 * 86_400L));
+      long seconds =
+          -62_135_596_800L
+              + 86_400L
+              + (long) (random.nextDouble() * (253_402_300_799L + 62_135_596_800L - 2 * 86_400L));
       int micros = random.nextInt(1_000_000);
       ZoneOffset offset = ZoneOffset.ofTotalSeconds(60 * (random.nextInt(18 * 60 * 2) - 18 * 60));
       OffsetDateTime t = Instant.ofEpochSecond(seconds, micros * 1000L).atOffset(offset);
