@@ -70,6 +70,14 @@ public final class Uploader implements AutoCloseable {
     try {
       SourceTable table = TableDetector.describe(source, config.table(), config.timestampColumn());
       String appId = appId(config.nodeId(), config.sqlite().getFileName().toString(), table.name());
+      log.info(
+          "event=source sqlite={} table={} table_reason=\"{}\" timestamp_column={}"
+              + " timestamp_reason=\"{}\"",
+          config.sqlite(),
+          table.name(),
+          table.reason(),
+          table.timestamp().name(),
+          table.timestamp().reason());
       return new Uploader(
           config,
           source,
