@@ -19,6 +19,7 @@ import io.edgeuploader.source.TableDetector;
 import io.edgeuploader.source.TimestampParser;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -64,8 +65,13 @@ public final class Uploader implements AutoCloseable {
     this.columns = RowFingerprint.ofColumns(table.columns());
   }
 
-  /** Opens the database, chooses the table and checks the state directory; writes nothing. */
+  /** Opens the database and chooses the table; writes nothing. */
   public static Uploader open(UploaderConfig config) {
+    return open(config, System.getenv());
+  }
+
+  /** As {@link #open(UploaderConfig)}, with credentials and endpoints from {@code env}. */
+  public static Uploader open(UploaderConfig config, Map<String, String> env) {
     SqliteSource source = SqliteSource.open(config.sqlite(), config.busyTimeout());
     try {
       SourceTable table = TableDetector.describe(source, config.table(), config.timestampColumn());
@@ -82,7 +88,7 @@ public final class Uploader implements AutoCloseable {
           config,
           source,
           table,
-          new DeltaSink(config.tablePath()),
+          new DeltaSink(config.tablePath(), env, config.storageOptions()),
           new CursorCache(config.stateDir(), appId));
     } catch (RuntimeException e) {
       source.close();

@@ -30,18 +30,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * Reads a Delta table back with Delta Kernel's own reader (a separate engine from the uploader's),
  * as a list of rows keyed by column name. Timestamps come back as micros, dates as epoch days.
  */
 public final class DeltaTableReader {
-  private final Engine engine = DefaultEngine.create(new Configuration());
+  private final Engine engine;
   private final String path;
 
   public DeltaTableReader(Path path) {
-    this.path = path.toAbsolutePath().toString();
+    this(path.toAbsolutePath().toString(), Map.of());
+  }
+
+  /** A table at a URI, reached with the credentials and endpoint in {@code env}. */
+  public DeltaTableReader(String tablePath, Map<String, String> env) {
+    this.path = io.edgeuploader.sink.Storage.normalize(tablePath);
+    this.engine =
+        DefaultEngine.create(io.edgeuploader.sink.Storage.configurationFor(path, env, Map.of()));
   }
 
   public Snapshot snapshot() {

@@ -38,6 +38,11 @@ final class UploaderProcess {
   }
 
   static String[] args(TestDatabase db, String command, String... extra) {
+    return argsOn(db, db.table.toString(), "crash-node", command, extra);
+  }
+
+  static String[] argsOn(
+      TestDatabase db, String tablePath, String nodeId, String command, String... extra) {
     List<String> a =
         new ArrayList<>(
             List.of(
@@ -45,11 +50,11 @@ final class UploaderProcess {
                 "--sqlite",
                 db.file.toString(),
                 "--table-path",
-                db.table.toString(),
+                tablePath,
                 "--state-dir",
                 db.state.toString(),
                 "--node-id",
-                "crash-node"));
+                nodeId));
     a.addAll(List.of(extra));
     return a.toArray(new String[0]);
   }

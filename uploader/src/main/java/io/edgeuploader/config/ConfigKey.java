@@ -36,8 +36,9 @@ public enum ConfigKey {
 
   /** The known YAML key closest to a mistyped one, if it is close enough to be a typo. */
   public static Optional<String> closestYamlKey(String key) {
-    return Arrays.stream(values())
-        .map(k -> k.yamlKey)
+    return java.util.stream.Stream.concat(
+            Arrays.stream(values()).map(k -> k.yamlKey),
+            java.util.stream.Stream.of("storage_options"))
         .min(Comparator.comparingInt(k -> editDistance(k, key)))
         .filter(k -> editDistance(k, key) <= Math.max(2, key.length() / 3));
   }

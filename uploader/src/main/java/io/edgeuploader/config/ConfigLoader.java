@@ -2,6 +2,7 @@ package io.edgeuploader.config;
 
 import io.edgeuploader.ExitCode;
 import io.edgeuploader.UserError;
+import io.edgeuploader.sink.Storage;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -22,6 +24,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /** Merges flags, environment, YAML file and defaults into one validated {@link UploaderConfig}. */
 public final class ConfigLoader {
+  static final String STORAGE_OPTIONS = "storage_options";
   private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)?");
 
   private ConfigLoader() {}
@@ -33,7 +36,8 @@ public final class ConfigLoader {
    */
   public static UploaderConfig load(
       Optional<Path> file, Map<String, String> env, Map<ConfigKey, String> flags) {
-    Map<ConfigKey, String> fromFile = file.map(ConfigLoader::readYaml).orElse(Map.of());
+    Map<String, String> storageOptions = new TreeMap<>();
+    Map<ConfigKey, String> fromFile = file.map(f -> readYaml(f, storageOptions)).orElse(Map.of());
     Map<ConfigKey, String> merged = new EnumMap<>(ConfigKey.class);
     Map<ConfigKey, String> origin = new EnumMap<>(ConfigKey.class);
     for (ConfigKey key : ConfigKey.values()) {
@@ -47,7 +51,7 @@ public final class ConfigLoader {
           origin);
       pick(key, fromFile.get(key), fileOrigin, merged, origin);
     }
-    return build(merged, origin);
+    return build(merged, origin, storageOptions);
   }
 
   private static void pick(
@@ -62,7 +66,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static UploaderConfig build(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
+  private static UploaderConfig build(
+      Map<ConfigKey, String> v, Map<ConfigKey, String> origin, Map<String, String> options) {
     String sqlite = v.get(ConfigKey.SQLITE);
     if (sqlite == null || sqlite.isEmpty()) {
       throw new UserError(
@@ -77,6 +82,17 @@ public final class ConfigLoader {
           "no Delta table location given: pass --table-path PATH_OR_URI, set TABLE_PATH, or put"
               + " 'table_path:' in the config file");
     }
+    try {
+      Storage.kind(tablePath);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          origin.get(ConfigKey.TABLE_PATH)
+              + ": '"
+              + tablePath
+              + "' uses an unsupported scheme;"
+              + " use a local path, file:, s3://, s3a://, abfs:// or abfss://");
+    }
     return new UploaderConfig(
         Path.of(sqlite),
         Optional.ofNullable(blankToNull(v.get(ConfigKey.TABLE))),
@@ -89,7 +105,8 @@ public final class ConfigLoader {
         batchRows(v, origin),
         Optional.ofNullable(blankToNull(v.get(ConfigKey.NODE_ID)))
             .orElseGet(ConfigLoader::hostName),
-        duration(v, origin, ConfigKey.BUSY_TIMEOUT, UploaderConfig.DEFAULT_BUSY_TIMEOUT));
+        duration(v, origin, ConfigKey.BUSY_TIMEOUT, UploaderConfig.DEFAULT_BUSY_TIMEOUT),
+        Map.copyOf(options));
   }
 
   /** Seconds as a bare number, or a number with ms, s, m or h. */
@@ -141,7 +158,7 @@ public final class ConfigLoader {
             + " rows");
   }
 
-  private static Map<ConfigKey, String> readYaml(Path file) {
+  private static Map<ConfigKey, String> readYaml(Path file, Map<String, String> storageOptions) {
     Object doc;
     try (Reader reader = Files.newBufferedReader(file)) {
       doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
@@ -176,6 +193,10 @@ public final class ConfigLoader {
     Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
     for (Map.Entry<?, ?> e : map.entrySet()) {
       String name = String.valueOf(e.getKey());
+      if (name.equals(STORAGE_OPTIONS)) {
+        readStorageOptions(file, e.getValue(), storageOptions);
+        continue;
+      }
       ConfigKey key =
           ConfigKey.forYamlKey(name)
               .orElseThrow(
@@ -199,6 +220,39 @@ public final class ConfigLoader {
       if (value != null) values.put(key, String.valueOf(value));
     }
     return values;
+  }
+
+  /** The escape hatch: Hadoop file system settings, passed through as they are. */
+  private static void readStorageOptions(Path file, Object value, Map<String, String> into) {
+    if (value == null) return;
+    if (!(value instanceof Map<?, ?> options)) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          "config file "
+              + file
+              + ": '"
+              + STORAGE_OPTIONS
+              + "' must be a mapping of Hadoop fs.*"
+              + " settings to values");
+    }
+    for (Map.Entry<?, ?> o : options.entrySet()) {
+      String key = String.valueOf(o.getKey());
+      if (!key.startsWith("fs.")
+          || o.getValue() instanceof Map
+          || o.getValue() instanceof Iterable) {
+        throw new UserError(
+            ExitCode.CONFIG,
+            "config file "
+                + file
+                + ": '"
+                + STORAGE_OPTIONS
+                + "' takes Hadoop settings whose"
+                + " names start with 'fs.' and single values; '"
+                + key
+                + "' is not one");
+      }
+      into.put(key, String.valueOf(o.getValue()));
+    }
   }
 
   private static String hostName() {

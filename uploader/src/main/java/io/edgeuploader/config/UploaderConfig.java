@@ -2,6 +2,7 @@ package io.edgeuploader.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Optional;
  * @param table the SQLite table, or empty to detect it
  * @param timestampColumn the timestamp column, or empty to detect it
  * @param tablePath the Delta table: a local path or a URI understood by Hadoop
+ * @param storageOptions extra Hadoop {@code fs.*} settings for the table's file system
  */
 public record UploaderConfig(
     Path sqlite,
@@ -21,7 +23,8 @@ public record UploaderConfig(
     Duration interval,
     int batchRows,
     String nodeId,
-    Duration busyTimeout) {
+    Duration busyTimeout,
+    Map<String, String> storageOptions) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(300);
   public static final int DEFAULT_BATCH_ROWS = 1_000_000;

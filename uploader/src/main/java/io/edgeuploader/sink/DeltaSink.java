@@ -11,7 +11,10 @@ import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.CommitStateUnknownException;
 import io.delta.kernel.exceptions.ConcurrentTransactionException;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.exceptions.KernelException;
 import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.hook.PostCommitHook;
@@ -52,10 +55,17 @@ public final class DeltaSink {
 
   private final String tablePath;
   private final Engine engine;
+  private final String credentialSource;
 
-  public DeltaSink(String tablePath) {
+  /**
+   * @param env where credentials and endpoints come from (the process environment in use)
+   * @param storageOptions extra Hadoop settings from the config file
+   */
+  public DeltaSink(String tablePath, Map<String, String> env, Map<String, String> storageOptions) {
     this.tablePath = Storage.normalize(tablePath);
-    this.engine = DefaultEngine.create(Storage.configurationFor(this.tablePath));
+    this.engine =
+        DefaultEngine.create(Storage.configurationFor(this.tablePath, env, storageOptions));
+    this.credentialSource = Storage.credentialSource(this.tablePath, env);
   }
 
   public String tablePath() {
@@ -81,7 +91,8 @@ public final class DeltaSink {
           .build(engine)
           .commit(engine, CloseableIterable.emptyIterable());
       log.info("event=table_created table_path={} columns={}", tablePath, schema.length());
-    } catch (TableAlreadyExistsException e) {
+    } catch (TableAlreadyExistsException | ConcurrentWriteException e) {
+      // Another node created it first: fine, append to theirs (its schema is checked next).
       log.info("event=table_exists table_path={} (created concurrently)", tablePath);
     } catch (RuntimeException e) {
       throw classify("creating the Delta table", e);
@@ -231,16 +242,38 @@ public final class DeltaSink {
   }
 
   /**
-   * A location a person must fix (no permission, a file where a directory should be) stops the
-   * uploader; anything else is treated as an outage and retried.
+   * A location a person must fix (refused credentials, no permission, a file where a directory
+   * should be) stops the uploader; a race with other writers, an unknown commit outcome or an
+   * unreachable store is retried, and the table's cursor makes the retry exact.
    */
   private RuntimeException classify(String doing, Exception e) {
     if (e instanceof UserError u) return u;
+    if (e instanceof ConcurrentWriteException || e instanceof CommitStateUnknownException) {
+      return new SinkException(
+          doing
+              + " at "
+              + tablePath
+              + " must be retried: "
+              + firstLine(String.valueOf(e.getMessage())),
+          e);
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage());
-      if (t instanceof java.nio.file.AccessDeniedException
-          || m.contains("Permission denied")
-          || m.contains("Read-only file system")
+      if (t instanceof java.nio.file.AccessDeniedException || isRefusal(m)) {
+        return new UserError(
+            ExitCode.SINK,
+            doing
+                + " at "
+                + tablePath
+                + " was refused: "
+                + firstLine(m)
+                + "; check the credentials ("
+                + credentialSource
+                + ") and --table-path /"
+                + " TABLE_PATH",
+            e);
+      }
+      if (m.contains("Read-only file system")
           || m.contains("Not a directory")
           || m.contains("Mkdirs failed")
           || m.contains("exists as a file")) {
@@ -251,16 +284,30 @@ public final class DeltaSink {
                 + tablePath
                 + " failed: "
                 + firstLine(m)
-                + "; check --table-path / TABLE_PATH and its permissions",
+                + "; check --table-path / TABLE_PATH",
             e);
       }
-      if (t instanceof io.delta.kernel.exceptions.KernelException && t == e) {
-        return new UserError(
-            ExitCode.SINK, doing + " at " + tablePath + " failed: " + firstLine(m), e);
-      }
+    }
+    if (e instanceof KernelException) {
+      return new UserError(
+          ExitCode.SINK, doing + " at " + tablePath + " failed: " + firstLine(e.getMessage()), e);
     }
     if (e instanceof UncheckedIOException u) e = u.getCause();
     return new SinkException(doing + " at " + tablePath + " failed: " + e.getMessage(), e);
+  }
+
+  /** Permission errors of local disks, and 401/403 answers of S3 and Azure. */
+  private static boolean isRefusal(String m) {
+    return m.contains("Permission denied")
+        || m.contains("Status Code: 403")
+        || m.contains("Status Code: 401")
+        || m.contains("SignatureDoesNotMatch")
+        || m.contains("signature we calculated does not match")
+        || m.contains("InvalidAccessKeyId")
+        || m.contains("NoAuthWithAWSException")
+        || m.contains("AuthenticationFailed")
+        || m.contains("AuthorizationFailure")
+        || m.contains("Server failed to authenticate");
   }
 
   private static String firstLine(String s) {

@@ -79,10 +79,10 @@ class CliTest {
     int code = run(args);
     assertEquals(expectedCode, code, "exit code; stderr: " + err());
     String e = err().strip();
-    assertTrue(e.startsWith("error: "), e);
-    assertTrue(e.contains(mentions), "should mention '" + mentions + "': " + e);
+    List<String> errors = e.lines().filter(l -> l.startsWith("error: ")).toList();
+    assertEquals(1, errors.size(), "exactly one error line: " + e);
+    assertTrue(errors.get(0).contains(mentions), "should mention '" + mentions + "': " + e);
     assertFalse(e.contains("\tat "), "no stack trace without --debug: " + e);
-    assertEquals(1, e.lines().filter(l -> l.startsWith("error: ")).count(), e);
   }
 
   @Test

@@ -1,0 +1,94 @@
+package io.edgeuploader.sink;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Hadoop ABFS settings from the Azure environment variables: a connection string (whose endpoint
+ * overrides the public one, which is how the Azurite emulator is reached), an account key, a SAS
+ * token, a service principal, or else the managed identity of the machine.
+ */
+final class AzureSettings {
+  private AzureSettings() {}
+
+  static void apply(Configuration conf, URI table, Map<String, String> env) {
+    Map<String, String> cs = connectionString(env.get("AZURE_STORAGE_CONNECTION_STRING"));
+    String host = table.getHost(); // <account>.dfs.core.windows.net
+    String account = cs.getOrDefault("accountname", env.get("AZURE_STORAGE_ACCOUNT"));
+    String key = cs.getOrDefault("accountkey", env.get("AZURE_STORAGE_KEY"));
+    String sas = cs.getOrDefault("sharedaccesssignature", env.get("AZURE_STORAGE_SAS_TOKEN"));
+    conf.setBoolean("fs.azure.createRemoteFileSystemDuringInitialization", true);
+    if (key != null) {
+      conf.set("fs.azure.account.auth.type", "SharedKey");
+      conf.set("fs.azure.account.key." + host, key);
+      if (account != null) {
+        conf.set("fs.azure.account.key." + account + ".dfs.core.windows.net", key);
+      }
+    } else if (sas != null) {
+      conf.set("fs.azure.account.auth.type", "SAS");
+      conf.set("fs.azure.sas.fixed.token", sas.startsWith("?") ? sas.substring(1) : sas);
+    } else if (env.get("AZURE_CLIENT_SECRET") != null) {
+      conf.set("fs.azure.account.auth.type", "OAuth");
+      conf.set(
+          "fs.azure.account.oauth.provider.type",
+          "org.apache.hadoop.fs.azurebfs.oauth2.ClientCredsTokenProvider");
+      conf.set("fs.azure.account.oauth2.client.id", env.getOrDefault("AZURE_CLIENT_ID", ""));
+      conf.set("fs.azure.account.oauth2.client.secret", env.get("AZURE_CLIENT_SECRET"));
+      conf.set(
+          "fs.azure.account.oauth2.client.endpoint",
+          "https://login.microsoftonline.com/"
+              + env.getOrDefault("AZURE_TENANT_ID", "")
+              + "/oauth2/token");
+    } else {
+      conf.set("fs.azure.account.auth.type", "OAuth");
+      conf.set(
+          "fs.azure.account.oauth.provider.type",
+          "org.apache.hadoop.fs.azurebfs.oauth2.MsiTokenProvider");
+      if (env.get("AZURE_TENANT_ID") != null) {
+        conf.set("fs.azure.account.oauth2.msi.tenant", env.get("AZURE_TENANT_ID"));
+      }
+      if (env.get("AZURE_CLIENT_ID") != null) {
+        conf.set("fs.azure.account.oauth2.client.id", env.get("AZURE_CLIENT_ID"));
+      }
+    }
+    String blobEndpoint = cs.get("blobendpoint");
+    if (blobEndpoint != null) {
+      // An emulator such as Azurite serves only the Blob endpoint, on its own host and port.
+      URI endpoint = URI.create(blobEndpoint);
+      conf.set("fs.azure.abfs.endpoint", endpoint.getHost() + ":" + endpoint.getPort());
+      conf.setBoolean("fs.azure.always.use.https", "https".equals(endpoint.getScheme()));
+      conf.set("fs.azure.fns.account.service.type", "BLOB");
+      conf.setBoolean("fs.azure.account.hns.enabled", false);
+    }
+  }
+
+  static String credentialSource(Map<String, String> env) {
+    if (env.get("AZURE_STORAGE_CONNECTION_STRING") != null) {
+      return "AZURE_STORAGE_CONNECTION_STRING from the environment";
+    }
+    if (env.get("AZURE_STORAGE_KEY") != null) return "AZURE_STORAGE_KEY from the environment";
+    if (env.get("AZURE_STORAGE_SAS_TOKEN") != null) {
+      return "AZURE_STORAGE_SAS_TOKEN from the environment";
+    }
+    if (env.get("AZURE_CLIENT_SECRET") != null) {
+      return "the service principal AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET";
+    }
+    return "the machine's managed identity";
+  }
+
+  /** Key=value pairs separated by ';', keys lower-cased. */
+  static Map<String, String> connectionString(String text) {
+    Map<String, String> out = new HashMap<>();
+    if (text == null) return out;
+    for (String part : text.split(";")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) {
+        out.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,73 @@
+package io.edgeuploader.sink;
+
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/** Hadoop S3A settings from the AWS environment variables, as AWS tools read them. */
+final class S3Settings {
+  private S3Settings() {}
+
+  static void apply(Configuration conf, Map<String, String> env) {
+    // The AWS SDK's default chain: environment, system properties, web identity (assumed roles
+    // on Kubernetes/EKS), profiles, container and instance roles. Keys given in env go first so
+    // that an environment passed explicitly (not the process's own) is honoured too.
+    String defaultChain = "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider";
+    String key = first(env, "AWS_ACCESS_KEY_ID");
+    String secret = first(env, "AWS_SECRET_ACCESS_KEY");
+    String token = first(env, "AWS_SESSION_TOKEN");
+    if (key != null && secret != null) {
+      conf.set("fs.s3a.access.key", key);
+      conf.set("fs.s3a.secret.key", secret);
+      if (token != null) conf.set("fs.s3a.session.token", token);
+      String explicit =
+          token != null
+              ? "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider"
+              : "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider";
+      conf.set("fs.s3a.aws.credentials.provider", explicit + "," + defaultChain);
+    } else {
+      conf.set("fs.s3a.aws.credentials.provider", defaultChain);
+    }
+    String region = first(env, "AWS_REGION", "AWS_DEFAULT_REGION");
+    String endpoint = first(env, "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
+    if (endpoint != null) {
+      // An S3-compatible store (MinIO, S3Proxy, Ceph...): path-style addressing, its own TLS.
+      conf.set("fs.s3a.endpoint", endpoint);
+      conf.setBoolean("fs.s3a.path.style.access", true);
+      conf.setBoolean("fs.s3a.connection.ssl.enabled", endpoint.startsWith("https"));
+      if (region == null) region = "us-east-1";
+    }
+    if (region != null) conf.set("fs.s3a.endpoint.region", region);
+    // Skip the bucket-exists probe: one request less at start, and a missing bucket still fails
+    // with a clear error at the first read.
+    conf.set("fs.s3a.bucket.probe", "0");
+    // Fail a pass within seconds during an outage; the upload loop retries with its own backoff.
+    conf.set("fs.s3a.retry.limit", "2");
+    conf.set("fs.s3a.retry.interval", "250ms");
+    conf.set("fs.s3a.attempts.maximum", "2");
+    conf.set("fs.s3a.connection.establish.timeout", "15s"); // the least S3A accepts
+    conf.set("fs.s3a.connection.timeout", "30s");
+    for (String scheme : new String[] {"s3", "s3a", "s3n"}) {
+      conf.set(
+          "io.delta.kernel.logStore." + scheme + ".impl", S3ConditionalLogStore.class.getName());
+    }
+  }
+
+  static String credentialSource(Map<String, String> env) {
+    String where = first(env, "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
+    String suffix = where == null ? "" : " for endpoint " + where;
+    if (env.containsKey("AWS_ACCESS_KEY_ID")) {
+      return "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment" + suffix;
+    }
+    if (env.containsKey("AWS_WEB_IDENTITY_TOKEN_FILE")) return "the web identity role" + suffix;
+    if (env.containsKey("AWS_PROFILE")) return "AWS profile " + env.get("AWS_PROFILE") + suffix;
+    return "the AWS default credential chain (profile, container or instance role)" + suffix;
+  }
+
+  private static String first(Map<String, String> env, String... names) {
+    for (String n : names) {
+      String v = env.get(n);
+      if (v != null && !v.isBlank()) return v;
+    }
+    return null;
+  }
+}
