@@ -21,6 +21,9 @@ final class AzureSettings {
     String key = cs.getOrDefault("accountkey", env.get("AZURE_STORAGE_KEY"));
     String sas = cs.getOrDefault("sharedaccesssignature", env.get("AZURE_STORAGE_SAS_TOKEN"));
     conf.setBoolean("fs.azure.createRemoteFileSystemDuringInitialization", true);
+    // ABFS retries 30 times by default, minutes during an outage; fail the pass in seconds
+    // instead and let the upload loop back off.
+    conf.setInt("fs.azure.io.retry.max.retries", 3);
     if (key != null) {
       conf.set("fs.azure.account.auth.type", "SharedKey");
       conf.set("fs.azure.account.key." + host, key);
