@@ -173,25 +173,25 @@ class BackendIT {
     assertEquals(48, reader.version(), "version 0 (create) + 4 x 12 commits: no version lost");
   }
 
-  /** The guarantee behind many writers on S3: a commit file is never overwritten. */
-  @Test
-  void theS3LogStoreRefusesToOverwriteACommitFile() throws Exception {
-    String table = newTable(Backend.S3);
-    var conf =
-        io.edgeuploader.sink.Storage.configurationFor(
-            io.edgeuploader.sink.Storage.normalize(table), s3.env(), Map.of());
-    var store = new io.edgeuploader.sink.S3ConditionalLogStore(conf);
-    var commit =
-        new org.apache.hadoop.fs.Path(
-            io.edgeuploader.sink.Storage.normalize(table)
-                + "/_delta_log/00000000000000000000.json");
-    store.write(commit, List.of("{\"first\":1}").iterator(), false, conf);
-    org.junit.jupiter.api.Assertions.assertThrows(
-        java.nio.file.FileAlreadyExistsException.class,
-        () -> store.write(commit, List.of("{\"second\":2}").iterator(), false, conf));
-    try (var lines = store.read(commit, conf)) {
-      assertEquals("{\"first\":1}", lines.next(), "the first writer's commit is intact");
-    }
+  /**
+   * The guarantee behind many writers: writers with their own log stores (as separate processes
+   * have), released together onto each commit version, exactly one wins. The log store is the one
+   * Kernel picks for the location with the uploader's configuration.
+   */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void exactlyOneRacingWriterWinsEachCommitVersion(Backend backend) throws Exception {
+    String table = Storage.normalize(newTable(backend));
+    var conf = Storage.configurationFor(table, env(backend), Map.of());
+    String scheme = new org.apache.hadoop.fs.Path(table).toUri().getScheme();
+    io.edgeuploader.sink.LogStoreRace.run(
+        () ->
+            io.delta.kernel.defaults.internal.logstore.LogStoreProvider.getLogStore(
+                conf, scheme == null ? "file" : scheme),
+        conf,
+        table + "/_delta_log",
+        4,
+        backend == Backend.LOCAL ? 200 : 25);
   }
 
   @Test

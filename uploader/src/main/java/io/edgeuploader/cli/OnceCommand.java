@@ -2,7 +2,11 @@ package io.edgeuploader.cli;
 
 import io.edgeuploader.Uploader;
 import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.sink.SinkException;
+import io.edgeuploader.source.SourceException;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +19,9 @@ import picocli.CommandLine.Option;
       "For cron jobs, batch jobs and backfills."
     })
 final class OnceCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(OnceCommand.class);
+  static final int ATTEMPTS = 3;
+
   @Mixin ConfigOptions options;
   @Mixin DebugOption debug;
 
@@ -25,7 +32,7 @@ final class OnceCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     UploaderConfig config = options.load();
     try (Uploader uploader = Uploader.open(config)) {
       if (dryRun) {
@@ -34,9 +41,31 @@ final class OnceCommand implements Callable<Integer> {
         return 0;
       }
       uploader.cache().checkWritable();
-      Uploader.PassResult result = uploader.uploadPending(() -> false);
-      System.out.println(Summary.of(uploader, result));
+      System.out.println(Summary.of(uploader, passWithRetries(uploader)));
       return 0;
+    }
+  }
+
+  /**
+   * A one-shot run (cron, a batch job) rides out a short blip, e.g. nodes of a fleet racing to
+   * create the same container, before giving up with exit code 4 or 3. Each retry continues from
+   * the table's cursor, so nothing is uploaded twice.
+   */
+  static Uploader.PassResult passWithRetries(Uploader uploader) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return uploader.uploadPending(() -> false);
+      } catch (SinkException | SourceException e) {
+        if (attempt == ATTEMPTS) throw e;
+        long waitMillis = 1000L << (attempt - 1);
+        log.warn(
+            "event=pass_failed attempt={} of {} retry_in_ms={} error=\"{}\"",
+            attempt,
+            ATTEMPTS,
+            waitMillis,
+            e.getMessage());
+        Thread.sleep(waitMillis);
+      }
     }
   }
 }

@@ -67,6 +67,7 @@ public final class Storage {
         // Parquet and Delta carry their own integrity checks, so those are only clutter.
         conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
         conf.setBoolean("fs.file.impl.disable.cache", true);
+        conf.set("io.delta.kernel.logStore.file.impl", LocalConditionalLogStore.class.getName());
       }
       case S3 -> S3Settings.apply(conf, env);
       case AZURE -> AzureSettings.apply(conf, URI.create(tablePath), env);
