@@ -35,6 +35,40 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void storageOptionsPassHadoopSettingsThroughAndRefuseOthers() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(
+        file,
+        "sqlite: a.db\ntable_path: s3://b/t\nstorage_options:\n"
+            + "  fs.s3a.assumed.role.arn: arn:aws:iam::1:role/r\n  fs.s3a.threads.max: 4\n");
+    UploaderConfig c = ConfigLoader.load(Optional.of(file), Map.of(), Map.of());
+    assertEquals(
+        Map.of("fs.s3a.assumed.role.arn", "arn:aws:iam::1:role/r", "fs.s3a.threads.max", "4"),
+        c.storageOptions());
+    Files.writeString(file, "sqlite: a.db\ntable_path: t\nstorage_options:\n  secret: x\n");
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.edgeuploader.UserError.class,
+            () -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of()));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().contains("names start with 'fs.'"), e.getMessage());
+  }
+
+  @Test
+  void unsupportedTablePathSchemesAreRefused() {
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.edgeuploader.UserError.class,
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of("SQLITE_PATH", "a", "TABLE_PATH", "gs://b/t"),
+                    Map.of()));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().contains("unsupported scheme"), e.getMessage());
+  }
+
+  @Test
   void defaults() {
     UploaderConfig c =
         ConfigLoader.load(
