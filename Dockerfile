@@ -1,0 +1,27 @@
+# Multi-stage build of the uploader image, for machines with a Docker engine. The same image
+# (same entrypoint, user and mount points) is built without a daemon by Jib: see the README.
+ARG BUILDER_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
+
+FROM ${BUILDER_IMAGE} AS builder
+WORKDIR /src
+# Dependencies first: this layer is rebuilt only when a pom changes.
+COPY pom.xml ./
+COPY uploader/pom.xml uploader/
+RUN mvn -B -q -pl uploader -am dependency:go-offline
+COPY config/uploader-config.yaml.example config/
+COPY uploader/src uploader/src
+RUN mvn -B -q -DskipTests -Dmaven.test.skip=true package
+
+FROM ${RUNTIME_IMAGE} AS runtime
+RUN groupadd --system --gid 65532 uploader \
+ && useradd --system --uid 65532 --gid uploader --home-dir /state --shell /usr/sbin/nologin uploader \
+ && mkdir -p /config /data /state \
+ && chown uploader:uploader /state
+COPY --from=builder /src/uploader/target/uploader.jar /app/uploader.jar
+USER 65532:65532
+WORKDIR /state
+ENV STATE_DIR=/state
+VOLUME ["/config", "/data", "/state"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-jar", "/app/uploader.jar"]
+CMD ["--help"]
