@@ -10,73 +10,106 @@ import io.edgeuploader.source.SqliteSource;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
- * The rows of one commit, read from SQLite in chunks while Kernel writes them, so memory holds one
- * chunk whatever the commit size, and each read is a short statement that does not hold back the
- * application's writes. Remembers the last row read, which becomes the cursor if the commit lands.
+ * The rows of one commit, read from SQLite in chunks while Kernel writes them: the next chunk is
+ * read and converted on another thread while Kernel encodes the current one, so the two halves of
+ * the work overlap on two cores. Memory holds two chunks whatever the commit size, and each read is
+ * a short statement that does not hold back the application's writes. Remembers the last row read,
+ * which becomes the cursor if the commit lands.
  */
-final class BatchFeed implements Iterator<ColumnarBatch> {
+final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
   static final int CHUNK_ROWS = 65_536;
+
+  private record Chunk(List<SourceRow> rows, ColumnarBatch batch, int requested) {}
 
   private final SqliteSource source;
   private final SourceTable table;
   private final RowConverter converter;
-  private final RecentRows recent;
+  private final ExecutorService reader;
   private final long end;
   private long afterRowid;
   private int remaining;
-  private List<SourceRow> next;
-  private boolean exhausted;
+
+  /** The chunk being read, or null when the commit has all its rows. */
+  private Future<Chunk> next;
 
   private long rows;
   private long lastRowid;
-  private long lastFingerprint;
+
+  /** The last two chunks: their rows are the ones remembered in {@link RecentRows}. */
+  private List<SourceRow> previousRows = List.of();
+
+  private List<SourceRow> currentRows = List.of();
 
   BatchFeed(
       SqliteSource source,
       SourceTable table,
       RowConverter converter,
+      ExecutorService reader,
       long afterRowid,
       long end,
       int maxRows,
-      List<SourceRow> firstChunk,
-      RecentRows recent) {
+      List<SourceRow> firstChunk) {
     this.source = source;
     this.table = table;
     this.converter = converter;
+    this.reader = reader;
     this.afterRowid = afterRowid;
     this.end = end;
     this.remaining = maxRows;
-    this.next = firstChunk;
-    this.recent = recent;
     this.lastRowid = afterRowid;
+    int requested = Math.min(CHUNK_ROWS, maxRows);
+    this.next =
+        CompletableFuture.completedFuture(
+            new Chunk(firstChunk, converter.convert(firstChunk), requested));
+  }
+
+  private Chunk read(long after, int limit) {
+    List<SourceRow> chunk = source.rowsAfter(table, after, end, limit);
+    return new Chunk(chunk, converter.convert(chunk), limit);
+  }
+
+  private static Chunk await(Future<Chunk> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading SQLite", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   @Override
   public boolean hasNext() {
-    if (next == null && !exhausted && remaining > 0) {
-      next = source.rowsAfter(table, afterRowid, end, Math.min(CHUNK_ROWS, remaining));
-    }
-    return next != null && !next.isEmpty();
+    return next != null && !await(next).rows().isEmpty();
   }
 
   @Override
   public ColumnarBatch next() {
     if (!hasNext()) throw new NoSuchElementException();
-    List<SourceRow> chunk = next;
-    next = null;
-    if (chunk.size() < Math.min(CHUNK_ROWS, remaining)) exhausted = true;
-    remaining -= chunk.size();
-    for (SourceRow row : chunk) {
-      long fp = RowFingerprint.of(row);
-      recent.add(row.rowid(), fp);
-      lastRowid = row.rowid();
-      lastFingerprint = fp;
-    }
+    Chunk chunk = await(next);
+    int n = chunk.rows().size();
+    remaining -= n;
+    rows += n;
+    lastRowid = chunk.rows().get(n - 1).rowid();
     afterRowid = lastRowid;
-    rows += chunk.size();
-    return converter.convert(chunk);
+    previousRows = currentRows;
+    currentRows = chunk.rows();
+    if (n < chunk.requested() || remaining <= 0) {
+      next = null;
+    } else {
+      long after = afterRowid;
+      int limit = Math.min(CHUNK_ROWS, remaining);
+      next = reader.submit(() -> read(after, limit));
+    }
+    return chunk.batch();
   }
 
   long rows() {
@@ -88,6 +121,29 @@ final class BatchFeed implements Iterator<ColumnarBatch> {
   }
 
   long lastFingerprint() {
-    return lastFingerprint;
+    return currentRows.isEmpty() ? 0 : RowFingerprint.of(currentRows.get(currentRows.size() - 1));
+  }
+
+  /** The fingerprints of the commit's last rows, oldest first, for {@link RecentRows}. */
+  RecentRows tail() {
+    RecentRows tail = new RecentRows();
+    for (SourceRow row : previousRows) tail.add(row.rowid(), RowFingerprint.of(row));
+    for (SourceRow row : currentRows) tail.add(row.rowid(), RowFingerprint.of(row));
+    return tail;
+  }
+
+  /** Waits for a read still in flight (after a failed commit), so SQLite is free again. */
+  @Override
+  public void close() {
+    if (next != null) {
+      try {
+        next.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // the commit failed already; this read's failure adds nothing
+      }
+      next = null;
+    }
   }
 }

@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -43,6 +45,15 @@ public final class Uploader implements AutoCloseable {
   private final CursorCache cache;
   private final String appId;
   private final long columns;
+
+  /** Reads the next chunk of a commit while Kernel writes the current one. */
+  private final ExecutorService reader =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "sqlite-reader");
+            t.setDaemon(true);
+            return t;
+          });
 
   private Cursor cursor;
   private RecentRows recent = new RecentRows();
@@ -164,45 +175,42 @@ public final class Uploader implements AutoCloseable {
       Snapshot base = snapshot.isPresent() ? snapshot.get() : createTable();
       checkSchema(base);
       RowConverter converter = new RowConverter(base.getSchema(), table, config.nodeId());
-      RecentRows batchRecent = new RecentRows();
-      BatchFeed feed =
-          new BatchFeed(
-              source,
-              table,
-              converter,
-              cursor.rowid(),
-              end,
-              config.batchRows(),
-              first,
-              batchRecent);
       Cursor before = cursor;
-      Supplier<Cursor> after =
-          () ->
-              before.next(
-                  feed.lastRowid(),
-                  feed.lastFingerprint(),
-                  converter.maxTimestampMicros(),
-                  feed.rows(),
-                  columns);
       long began = System.nanoTime();
-      try {
-        version = sink.append(base, appId, before.seq() + 1, after, feed);
-      } catch (ConcurrentTransactionException e) {
-        cursor = null; // another process moved this source's cursor: re-read it next pass
-        throw new SinkException(
-            "another process committed for source "
-                + appId
-                + " ("
-                + e.getMessage()
-                + "); is the same database uploaded twice with the same node id?",
-            e);
+      RecentRows tail;
+      long committedRows;
+      try (BatchFeed feed =
+          new BatchFeed(
+              source, table, converter, reader, cursor.rowid(), end, config.batchRows(), first)) {
+        Supplier<Cursor> after =
+            () ->
+                before.next(
+                    feed.lastRowid(),
+                    feed.lastFingerprint(),
+                    converter.maxTimestampMicros(),
+                    feed.rows(),
+                    columns);
+        try {
+          version = sink.append(base, appId, before.seq() + 1, after, feed);
+        } catch (ConcurrentTransactionException e) {
+          cursor = null; // another process moved this source's cursor: re-read it next pass
+          throw new SinkException(
+              "another process committed for source "
+                  + appId
+                  + " ("
+                  + e.getMessage()
+                  + "); is the same database uploaded twice with the same node id?",
+              e);
+        }
+        CrashPoint.AFTER_COMMIT.reached();
+        cursor = after.get();
+        committedRows = feed.rows();
+        tail = feed.tail();
       }
-      CrashPoint.AFTER_COMMIT.reached();
       long millis = (System.nanoTime() - began) / 1_000_000;
-      cursor = after.get();
-      recent.addAll(batchRecent);
+      recent.addAll(tail);
       saveCache();
-      rows += feed.rows();
+      rows += committedRows;
       rescued += converter.rescuedValues();
       commits++;
       log.info(
@@ -210,7 +218,7 @@ public final class Uploader implements AutoCloseable {
               + " duration_ms={}",
           table.name(),
           version,
-          feed.rows(),
+          committedRows,
           converter.rescuedValues(),
           cursor.rowid(),
           watermarkText(cursor),
@@ -361,6 +369,7 @@ public final class Uploader implements AutoCloseable {
 
   @Override
   public void close() {
+    reader.shutdownNow();
     source.close();
   }
 }
