@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
     name = "once",
@@ -25,21 +24,13 @@ final class OnceCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Mixin DebugOption debug;
 
-  @Option(
-      names = "--dry-run",
-      description =
-          "Show the table, timestamp column, schema mapping and pending rows; write" + " nothing.")
-  boolean dryRun;
+  @Mixin DryRunOption dryRun;
 
   @Override
   public Integer call() throws InterruptedException {
     UploaderConfig config = options.load();
     try (Uploader uploader = Uploader.open(config)) {
-      if (dryRun) {
-        DryRun.print(uploader, config, System.out);
-        System.out.println("Dry run: nothing was written.");
-        return 0;
-      }
+      if (dryRun.printIfRequested(uploader, config)) return 0;
       uploader.cache().checkWritable();
       System.out.println(Summary.of(uploader, passWithRetries(uploader)));
       return 0;

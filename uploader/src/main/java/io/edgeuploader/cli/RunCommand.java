@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
     name = "run",
@@ -26,21 +25,13 @@ final class RunCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
   @Mixin DebugOption debug;
 
-  @Option(
-      names = "--dry-run",
-      description =
-          "Show the table, timestamp column, schema mapping and pending rows; write" + " nothing.")
-  boolean dryRun;
+  @Mixin DryRunOption dryRun;
 
   @Override
   public Integer call() throws InterruptedException {
     UploaderConfig config = options.load();
     try (Uploader uploader = Uploader.open(config)) {
-      if (dryRun) {
-        DryRun.print(uploader, config, System.out);
-        System.out.println("Dry run: nothing was written.");
-        return 0;
-      }
+      if (dryRun.printIfRequested(uploader, config)) return 0;
       uploader.cache().checkWritable();
       CountDownLatch stop = new CountDownLatch(1);
       CountDownLatch stopped = new CountDownLatch(1);

@@ -135,7 +135,11 @@ public final class DeltaSink {
       Row state = txn.getTransactionState(engine);
       DataWriteContext context = Transaction.getWriteContext(engine, state, Map.of());
       CloseableIterator<FilteredColumnarBatch> physical =
-          Transaction.transformLogicalData(engine, state, filtered(data), Map.of());
+          Transaction.transformLogicalData(
+              engine,
+              state,
+              closeable(data).map(b -> new FilteredColumnarBatch(b, Optional.empty())),
+              Map.of());
       CloseableIterator<DataFileStatus> files =
           engine
               .getParquetHandler()
@@ -149,7 +153,7 @@ public final class DeltaSink {
       txn.addDomainMetadata(domain(appId), cursorAfterData.get().toJson());
       CrashPoint.AFTER_PARQUET.reached();
       TransactionCommitResult result =
-          txn.commit(engine, CloseableIterable.inMemoryIterable(iterator(actions)));
+          txn.commit(engine, CloseableIterable.inMemoryIterable(closeable(actions.iterator())));
       runHooks(result);
       return result.getVersion();
     } catch (ConcurrentTransactionException e) {
@@ -206,25 +210,7 @@ public final class DeltaSink {
     return rows;
   }
 
-  private static CloseableIterator<FilteredColumnarBatch> filtered(Iterator<ColumnarBatch> data) {
-    return new CloseableIterator<>() {
-      @Override
-      public boolean hasNext() {
-        return data.hasNext();
-      }
-
-      @Override
-      public FilteredColumnarBatch next() {
-        return new FilteredColumnarBatch(data.next(), Optional.empty());
-      }
-
-      @Override
-      public void close() {}
-    };
-  }
-
-  private static <T> CloseableIterator<T> iterator(List<T> list) {
-    Iterator<T> it = list.iterator();
+  private static <T> CloseableIterator<T> closeable(Iterator<T> it) {
     return new CloseableIterator<>() {
       @Override
       public boolean hasNext() {
