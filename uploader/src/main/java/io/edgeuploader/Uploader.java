@@ -86,6 +86,7 @@ public final class Uploader implements AutoCloseable {
     SqliteSource source = SqliteSource.open(config.sqlite(), config.busyTimeout());
     try {
       SourceTable table = TableDetector.describe(source, config.table(), config.timestampColumn());
+      TableSchema.checkSource(table);
       String appId = appId(config.nodeId(), config.sqlite().getFileName().toString(), table.name());
       log.info(
           "event=source sqlite={} table={} table_reason=\"{}\" timestamp_column={}"

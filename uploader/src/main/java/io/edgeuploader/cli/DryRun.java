@@ -39,12 +39,12 @@ final class DryRun {
     out.println("Schema mapping (SQLite declared type -> Delta type):");
     int width = schema.fields().stream().mapToInt(f -> f.getName().length()).max().orElse(4);
     for (StructField f : schema.fields()) {
-      int s = table.indexOf(f.getName());
+      int s = TableSchema.sourceIndex(table, f.getName());
       String declared = s >= 0 ? declaredText(table.columns().get(s)) : "(added by uploader)";
       out.printf("  %-" + width + "s  %-20s -> %s%n", f.getName(), declared, f.getDataType());
     }
     for (SourceColumn c : table.columns()) {
-      if (schema.indexOf(c.name()) < 0) {
+      if (schema.indexOf(TableSchema.deltaName(c.name())) < 0) {
         out.printf(
             "  %-" + width + "s  %-20s -> carried in _rescued_data%n", c.name(), declaredText(c));
       }

@@ -29,6 +29,10 @@ public final class RowFingerprint {
           h = mixByte(mixByte(h, c & 0xff), c >>> 8);
         }
         h = mixLong(h, s.length());
+      } else if (v instanceof io.edgeuploader.source.InvalidText t) {
+        h = mixByte(h, 5);
+        for (byte x : t.bytes()) h = mixByte(h, x & 0xff);
+        h = mixLong(h, t.bytes().length);
       } else if (v instanceof byte[] b) {
         h = mixByte(h, 4);
         for (byte x : b) h = mixByte(h, x & 0xff);

@@ -23,6 +23,9 @@ final class RescuedValues {
     } else if (value instanceof Double d) {
       if (Double.isFinite(d)) node.put(column, d);
       else node.put(column, d.toString());
+    } else if (value instanceof io.edgeuploader.source.InvalidText t) {
+      node.putObject(column)
+          .put("invalid_utf8_base64", Base64.getEncoder().encodeToString(t.bytes()));
     } else if (value instanceof byte[] b) {
       node.putObject(column).put("base64", Base64.getEncoder().encodeToString(b));
     } else {

@@ -57,12 +57,14 @@ public final class RowConverter {
     boolean[] mapped = new boolean[table.columns().size()];
     for (int f = 0; f < schema.length(); f++) {
       String name = schema.at(f).getName();
-      int s = table.indexOf(name);
+      int s = TableSchema.sourceIndex(table, name);
       if (name.equals(TableSchema.NODE_ID)) sourceIndex[f] = NODE;
       else if (name.equals(TableSchema.RESCUED_DATA)) sourceIndex[f] = RESCUED;
       else sourceIndex[f] = s >= 0 ? s : ABSENT;
       if (s >= 0) mapped[s] = true;
-      if (s >= 0 && name.equals(table.timestamp().name())) units[f] = table.timestamp().unit();
+      if (s >= 0 && table.columns().get(s).name().equals(table.timestamp().name())) {
+        units[f] = table.timestamp().unit();
+      }
     }
     for (int s = 0; s < mapped.length; s++) {
       if (!mapped[s]) unmapped.add(s);
@@ -89,7 +91,7 @@ public final class RowConverter {
           columns[f].appendNull();
         } else if (!append(columns[f], schema.at(f), units[f], row.values()[s])) {
           columns[f].appendNull();
-          rescued.add(schema.at(f).getName(), row.values()[s]);
+          rescued.add(table.columns().get(s).name(), row.values()[s]);
           rescuedValues++;
         }
       }
@@ -150,7 +152,7 @@ public final class RowConverter {
       return false;
     }
     if (type instanceof StringType) {
-      if (v instanceof byte[]) return false;
+      if (v instanceof byte[] || v instanceof io.edgeuploader.source.InvalidText) return false;
       column.appendObject(v instanceof String s ? s : String.valueOf(v));
       return true;
     }

@@ -9,20 +9,45 @@ import io.edgeuploader.UserError;
 import io.edgeuploader.source.SourceColumn;
 import io.edgeuploader.source.SourceTable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The Delta schema the uploader writes for a SQLite table, and the check of an existing one. */
 public final class TableSchema {
   public static final String NODE_ID = "_node_id";
   public static final String RESCUED_DATA = "_rescued_data";
 
+  /** Characters Delta refuses in column names unless column mapping is on (Kernel cannot). */
+  private static final Pattern UNSUPPORTED = Pattern.compile("[ ,;{}()\n\t=]");
+
   private TableSchema() {}
 
-  /** One column per SQLite column, same names and order, then the two audit columns. */
-  public static StructType forSource(SourceTable table) {
-    List<StructField> fields = new ArrayList<>();
+  /** The Delta name of a SQLite column: the same, with each of " ,;{}()\n\t=" made '_'. */
+  public static String deltaName(String sqliteName) {
+    return UNSUPPORTED.matcher(sqliteName).replaceAll("_");
+  }
+
+  /** The SQLite column a Delta column comes from, or -1. */
+  public static int sourceIndex(SourceTable table, String deltaName) {
+    for (int i = 0; i < table.columns().size(); i++) {
+      if (deltaName(table.columns().get(i).name()).equals(deltaName)) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Refuses SQLite columns the uploader cannot carry faithfully: one named like an audit column
+   * (its values would be shadowed), or two whose Delta names collide (readers such as Spark compare
+   * names case-insensitively).
+   */
+  public static void checkSource(SourceTable table) {
+    Map<String, String> seen = new HashMap<>();
     for (SourceColumn c : table.columns()) {
-      if (c.name().equals(NODE_ID) || c.name().equals(RESCUED_DATA)) {
+      String name = deltaName(c.name());
+      if (name.equalsIgnoreCase(NODE_ID) || name.equalsIgnoreCase(RESCUED_DATA)) {
         throw new UserError(
             ExitCode.SOURCE,
             "table '"
@@ -32,7 +57,32 @@ public final class TableSchema {
                 + ", which the uploader"
                 + " adds itself; rename the column or upload a view without it");
       }
-      fields.add(new StructField(c.name(), deltaType(table, c), true));
+      String clash = seen.put(name.toLowerCase(Locale.ROOT), c.name());
+      if (clash != null) {
+        throw new UserError(
+            ExitCode.SOURCE,
+            "table '"
+                + table.name()
+                + "': columns '"
+                + clash
+                + "' and '"
+                + c.name()
+                + "' would both be Delta column '"
+                + name
+                + "' (Delta names are compared without"
+                + " case, and ' ,;{}()=' become '_'); rename one of them");
+      }
+    }
+  }
+
+  /**
+   * One column per SQLite column, same order, same names (characters Delta refuses become '_'),
+   * then the two audit columns.
+   */
+  public static StructType forSource(SourceTable table) {
+    List<StructField> fields = new ArrayList<>();
+    for (SourceColumn c : table.columns()) {
+      fields.add(new StructField(deltaName(c.name()), deltaType(table, c), true));
     }
     fields.add(new StructField(NODE_ID, StringType.STRING, true));
     fields.add(new StructField(RESCUED_DATA, StringType.STRING, true));
@@ -56,7 +106,7 @@ public final class TableSchema {
       }
     }
     for (StructField field : existing.fields()) {
-      int s = table.indexOf(field.getName());
+      int s = sourceIndex(table, field.getName());
       if (s >= 0) {
         DataType expected = deltaType(table, table.columns().get(s));
         if (!expected.equivalent(field.getDataType())) {

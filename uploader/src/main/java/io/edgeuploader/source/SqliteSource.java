@@ -307,12 +307,31 @@ public final class SqliteSource implements AutoCloseable {
           switch (storageClass) {
             case 1 -> rs.getLong(i + 2);
             case 2 -> rs.getDouble(i + 2);
-            case 3 -> new String(rs.getBytes(i + 2), StandardCharsets.UTF_8);
+            case 3 -> text(rs.getBytes(i + 2));
             case 4 -> rs.getBytes(i + 2);
             default -> null;
           };
     }
     return new SourceRow(rs.getLong(1), values);
+  }
+
+  /**
+   * TEXT bytes as a String, or as {@link InvalidText} when they are not UTF-8: decoding with
+   * replacement characters would lose the original silently.
+   */
+  private static Object text(byte[] bytes) {
+    String s = new String(bytes, StandardCharsets.UTF_8);
+    if (s.indexOf('\uFFFD') < 0) return s;
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes));
+      return s; // a genuine U+FFFD in valid text
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return new InvalidText(bytes);
+    }
   }
 
   /** sqlite-jdbc hands out Integer for small integers; the rest of the code sees only Long. */
