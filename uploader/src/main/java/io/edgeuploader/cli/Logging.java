@@ -22,6 +22,15 @@ final class Logging {
     ctx.getLogger("org.apache.hadoop.util.NativeCodeLoader").setLevel(Level.ERROR);
     // "Cannot find a complete checkpoint" is said of every table younger than its first
     // checkpoint; it is not a problem.
+    // A commit that loses a race on S3 (another node took the version; Kernel retries) makes S3A
+    // warn twice with a page of stream statistics. Expected in a fleet, so only errors show.
+    for (String name :
+        new String[] {
+          "org.apache.hadoop.fs.s3a.S3ABlockOutputStream",
+          "org.apache.hadoop.fs.s3a.S3AInstrumentation"
+        }) {
+      ctx.getLogger(name).setLevel(debug ? Level.WARN : Level.ERROR);
+    }
     ctx.getLogger("io.delta.kernel.internal.snapshot.SnapshotManager")
         .setLevel(debug ? Level.INFO : Level.ERROR);
   }
