@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * If-None-Match: *}, which the conditional log store relies on. Stop and start it to play an
  * outage; the data survives in the directory.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
   static final String IDENTITY = "local-identity";
   static final String CREDENTIAL = "local-credential";
   private static final Path JAR =
@@ -31,7 +31,7 @@ final class S3ProxyServer implements AutoCloseable {
     this.port = port;
   }
 
-  static S3ProxyServer start(Path dir) throws Exception {
+  public static S3ProxyServer start(Path dir) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -58,7 +58,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** The environment an uploader needs to reach this server. */
-  Map<String, String> env() {
+  public Map<String, String> env() {
     return Map.of(
         "AWS_ACCESS_KEY_ID",
         IDENTITY,
@@ -71,7 +71,12 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /** A bucket is a directory of the filesystem backend. */
-  String createBucket(String name) throws IOException {
+  /** Where the filesystem backend keeps the objects under {@code bucket/prefix}: a local copy. */
+  public Path objectPath(String bucket, String prefix) {
+    return dir.resolve("data").resolve(bucket).resolve(prefix);
+  }
+
+  public String createBucket(String name) throws IOException {
     Files.createDirectories(dir.resolve("data").resolve(name));
     return name;
   }

@@ -69,6 +69,12 @@ class SparkReadsUploaderTablesIT {
 
   private static Process upload(Path db, Path table, Path state, String node, String... extra)
       throws Exception {
+    return upload(Map.of(), db, table.toString(), state, node, extra);
+  }
+
+  private static Process upload(
+      Map<String, String> env, Path db, String table, Path state, String node, String... extra)
+      throws Exception {
     List<String> command =
         new java.util.ArrayList<>(
             List.of(
@@ -79,16 +85,18 @@ class SparkReadsUploaderTablesIT {
                 "--sqlite",
                 db.toString(),
                 "--table-path",
-                table.toString(),
+                table,
                 "--state-dir",
                 state.toString(),
                 "--node-id",
                 node));
     command.addAll(List.of(extra));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(state.resolveSibling(node + ".log").toFile())
-        .start();
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(state.resolveSibling(node + ".log").toFile());
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   private static void awaitSuccess(Process p, Path log) throws Exception {
@@ -185,6 +193,49 @@ class SparkReadsUploaderTablesIT {
     assertEquals(12L, txn.getLong(0));
     assertEquals(12L, txn.getLong(1));
     assertEquals("edge-uploader/spark-node/source.db/readings", txn.getString(2));
+  }
+
+  /** Written to S3 (S3Proxy on 127.0.0.1), read by Spark from the store's local copy. */
+  @Test
+  void aTableWrittenToS3WithoutACheckpointReadsBack() throws Exception {
+    try (io.edgeuploader.S3ProxyServer s3 =
+        io.edgeuploader.S3ProxyServer.start(dir.resolve("s3"))) {
+      String bucket = s3.createBucket("lake");
+      Path db = dir.resolve("s3source.db");
+      sql(
+          db,
+          "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
+          "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 600)"
+              + " INSERT INTO t SELECT i, strftime('%Y-%m-%dT%H:%M:%SZ', 1700000000 + i,"
+              + " 'unixepoch'), i / 4.0 FROM k");
+      awaitSuccess(
+          upload(
+              s3.env(),
+              db,
+              "s3://" + bucket + "/bronze/t",
+              dir.resolve("s3state"),
+              "s3-node",
+              "--batch-rows",
+              "200"),
+          dir.resolve("s3-node.log"));
+      Path local = s3.objectPath(bucket, "bronze/t");
+      assertTrue(
+          Files.list(local.resolve("_delta_log"))
+              .noneMatch(f -> f.toString().contains("checkpoint")),
+          "3 commits: no checkpoint yet");
+      Row r =
+          spark
+              .read()
+              .format("delta")
+              .load(local.toString())
+              .selectExpr("count(*)", "sum(id)", "sum(v)", "min(unix_micros(ts))", "max(_node_id)")
+              .first();
+      assertEquals(600L, r.getLong(0));
+      assertEquals(600L * 601 / 2, r.getLong(1));
+      assertEquals(600.0 * 601 / 2 / 4, r.getDouble(2), 1e-9);
+      assertEquals(1_700_000_001_000_000L, r.getLong(3));
+      assertEquals("s3-node", r.getString(4));
+    }
   }
 
   @Test
