@@ -5,17 +5,20 @@
 # Prints a table and writes it to bench/results/latest.md. Not a test: numbers vary with the
 # machine and its neighbours, so each figure is the median of --repeat runs.
 #
-# usage: bench/run.sh [--quick] [--repeat N]
-#   --quick   200k and 1M rows instead of 1M and 10M (a few minutes instead of ~15)
+# usage: bench/run.sh [--quick] [--repeat N] [--no-spark]
+#   --quick     200k and 1M rows instead of 1M and 10M (a few minutes instead of ~15)
+#   --no-spark  skip the Spark peer (Spark local + delta-spark doing the same upload)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 sizes=(1000000 10000000)
 repeat=3
+spark=true
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) sizes=(200000 1000000); shift ;;
     --repeat) repeat=$2; shift 2 ;;
-    *) echo "usage: bench/run.sh [--quick] [--repeat N]" >&2; exit 2 ;;
+    --no-spark) spark=false; shift ;;
+    *) echo "usage: bench/run.sh [--quick] [--repeat N] [--no-spark]" >&2; exit 2 ;;
   esac
 done
 command -v sqlite3 >/dev/null || { echo "error: sqlite3 is needed (apt-get install sqlite3)" >&2; exit 2; }
@@ -48,16 +51,17 @@ SQL
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 rows_table=""
-for rows in "${sizes[@]}"; do
-  db="$work/sensors-$rows.db"
-  make_db "$db" "$rows"
+for size in "${sizes[@]}"; do
+  db="$work/sensors-$size.db"
+  make_db "$db" "$size"
+  rows=$(sqlite3 "$db" 'SELECT count(*) FROM readings') # earlier runs' steady-state rows count too
   dumps=(); onces=(); rss=()
   for _ in $(seq "$repeat"); do
     /usr/bin/time -o "$work/time" -f '%e' sqlite3 -csv "$db" 'SELECT * FROM readings' >/dev/null
     dumps+=("$(cat "$work/time")")
-    rm -rf "$work/table-$rows" "$work/state-$rows"
+    rm -rf "$work/table-$size" "$work/state-$size"
     /usr/bin/time -o "$work/time" -f '%e %M' java "${java_flags[@]}" -jar "$jar" once \
-      --sqlite "$db" --table-path "$work/table-$rows" --state-dir "$work/state-$rows" \
+      --sqlite "$db" --table-path "$work/table-$size" --state-dir "$work/state-$size" \
       --node-id bench >/dev/null 2>"$work/once.log"
     onces+=("$(cut -d' ' -f1 "$work/time")")
     rss+=("$(cut -d' ' -f2 "$work/time")")
@@ -65,11 +69,30 @@ for rows in "${sizes[@]}"; do
   dump=$(printf '%s\n' "${dumps[@]}" | median)
   once=$(printf '%s\n' "${onces[@]}" | median)
   peak=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)
-  bytes=$(du -sb "$work/table-$rows" | cut -f1)
+  bytes=$(du -sb "$work/table-$size" | cut -f1)
   rows_table+=$(awk -v r="$rows" -v d="$dump" -v o="$once" -v p="$peak" -v b="$bytes" 'BEGIN {
     printf "| %d | %.2f s | %.0f | %.2f s | %.0f | %.2fx | %d MB | %.1f MB |\n",
       r, o, r / o, d, r / d, d / o, p / 1024, b / 1048576 }')$'\n'
 done
+
+# The peer to beat: the same upload as a Spark user would write it, on the first size.
+spark_row=""
+if $spark; then
+  small=${sizes[0]}
+  db="$work/sensors-$small.db"
+  n=$(sqlite3 "$db" 'SELECT count(*) FROM readings')
+  rm -rf "$work/spark-table"
+  (cd "$root" && mvn -B -q verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dit.test=SparkPeerBenchIT -Dfailsafe.failIfNoSpecifiedTests=false -Dspotless.check.skip=true \
+    -Dbench.sqlite="$db" -Dbench.table="$work/spark-table" -Dbench.rows="$n" >"$work/spark.log" 2>&1)
+  peer=$(grep -ho 'spark-peer: [0-9]* rows [0-9.]* s' "$root"/interop/target/failsafe-reports/*SparkPeerBenchIT*-output.txt "$work/spark.log" 2>/dev/null | head -n 1 | awk '{print $4}')
+  rm -rf "$work/table-peer" "$work/state-peer"
+  /usr/bin/time -o "$work/time" -f '%e' java "${java_flags[@]}" -jar "$jar" once --sqlite "$db" \
+    --table-path "$work/table-peer" --state-dir "$work/state-peer" --node-id bench >/dev/null 2>&1
+  ours=$(cat "$work/time")
+  spark_row=$(awk -v r="$n" -v p="$peer" -v o="$ours" 'BEGIN {
+    printf "| Spark peer on %d rows (local[2] + delta-spark 3.3, SQLite through JDBC, session start included) | %.2f s; uploader %.2f s: %.1fx faster |", r, p, o, p / o }')
+fi
 
 big=${sizes[-1]}
 db="$work/sensors-$big.db"
@@ -123,4 +146,5 @@ report="$root/bench/results/latest.md"
   echo "| \`once\` with nothing to do (process wall) | ${empty} s |"
   echo "| idle daemon pass, CPU per pass | ${idle_ms} ms |"
   echo "| steady state: a commit of 1,000 rows in the running daemon | ${inc_commit} ms |"
+  [ -z "$spark_row" ] || echo "$spark_row"
 } | tee "$report"

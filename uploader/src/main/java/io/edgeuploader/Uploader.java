@@ -360,7 +360,8 @@ public final class Uploader implements AutoCloseable {
     return new Progress(snapshot, c, pending, deltaRows);
   }
 
-  static String watermarkText(Cursor c) {
+  /** The watermark as ISO-8601 UTC, or "none". */
+  public static String watermarkText(Cursor c) {
     if (!c.hasWatermark()) return "none";
     long micros = c.watermarkMicros();
     return Instant.ofEpochSecond(

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.config.UploaderConfig;
 import io.edgeuploader.cursor.Cursor;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +32,7 @@ final class StatusCommand implements Callable<Integer> {
       ObjectNode o = new ObjectMapper().createObjectNode();
       o.put("table", uploader.table().name());
       o.put("timestamp_column", uploader.table().timestamp().name());
-      if (c.hasWatermark()) o.put("watermark", watermark(c));
+      if (c.hasWatermark()) o.put("watermark", Uploader.watermarkText(c));
       else o.putNull("watermark");
       o.put("cursor_rowid", c.rowid());
       o.put("delta_version", p.snapshot().map(s -> s.getVersion()).orElse(-1L));
@@ -58,12 +57,5 @@ final class StatusCommand implements Callable<Integer> {
       }
       return 0;
     }
-  }
-
-  private static String watermark(Cursor c) {
-    long micros = c.watermarkMicros();
-    return Instant.ofEpochSecond(
-            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
-        .toString();
   }
 }
