@@ -61,18 +61,13 @@ public final class Uploader implements AutoCloseable {
   private long lastDataVersion = Long.MIN_VALUE;
   private boolean schemaChecked;
 
-  Uploader(
-      UploaderConfig config,
-      SqliteSource source,
-      SourceTable table,
-      DeltaSink sink,
-      CursorCache cache) {
+  Uploader(UploaderConfig config, SqliteSource source, SourceTable table, DeltaSink sink) {
     this.config = config;
     this.source = source;
     this.table = table;
     this.sink = sink;
-    this.cache = cache;
     this.appId = appId(config.nodeId(), config.sqlite().getFileName().toString(), table.name());
+    this.cache = new CursorCache(config.stateDir(), appId);
     this.columns = RowFingerprint.ofColumns(table.columns());
   }
 
@@ -87,7 +82,6 @@ public final class Uploader implements AutoCloseable {
     try {
       SourceTable table = TableDetector.describe(source, config.table(), config.timestampColumn());
       TableSchema.checkSource(table);
-      String appId = appId(config.nodeId(), config.sqlite().getFileName().toString(), table.name());
       log.info(
           "event=source sqlite={} table={} table_reason=\"{}\" timestamp_column={}"
               + " timestamp_reason=\"{}\"",
@@ -97,11 +91,7 @@ public final class Uploader implements AutoCloseable {
           table.timestamp().name(),
           table.timestamp().reason());
       return new Uploader(
-          config,
-          source,
-          table,
-          new DeltaSink(config.tablePath(), env, config.storageOptions()),
-          new CursorCache(config.stateDir(), appId));
+          config, source, table, new DeltaSink(config.tablePath(), env, config.storageOptions()));
     } catch (RuntimeException e) {
       source.close();
       throw e;
@@ -192,7 +182,9 @@ public final class Uploader implements AutoCloseable {
                     feed.rows(),
                     columns);
         try {
-          version = sink.append(base, appId, before.seq() + 1, after, feed);
+          Snapshot committed = sink.append(base, appId, before.seq() + 1, after, feed);
+          version = committed.getVersion();
+          snapshot = Optional.of(committed);
         } catch (ConcurrentTransactionException e) {
           cursor = null; // another process moved this source's cursor: re-read it next pass
           throw new SinkException(
@@ -232,7 +224,6 @@ public final class Uploader implements AutoCloseable {
             converter.rescuedValues(),
             TableSchema.RESCUED_DATA);
       }
-      snapshot = sink.latest();
     }
     return commits == 0 ? PassResult.NOTHING : new PassResult(rows, commits, rescued, version);
   }

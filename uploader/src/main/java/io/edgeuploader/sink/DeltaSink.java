@@ -116,9 +116,10 @@ public final class DeltaSink {
    * is already in the table, another process uploads this source too and {@link
    * ConcurrentTransactionException} is thrown.
    *
-   * @return the new table version
+   * @return the table as this commit left it (reused for the next commit instead of reloading the
+   *     log; reloaded only when Kernel had to resolve a conflict)
    */
-  public long append(
+  public Snapshot append(
       Snapshot base,
       String appId,
       long seq,
@@ -155,7 +156,12 @@ public final class DeltaSink {
       TransactionCommitResult result =
           txn.commit(engine, CloseableIterable.inMemoryIterable(closeable(actions.iterator())));
       runHooks(result);
-      return result.getVersion();
+      return result
+          .getPostCommitSnapshot()
+          .orElseGet(
+              () ->
+                  latest()
+                      .orElseThrow(() -> new SinkException("table vanished after a commit", null)));
     } catch (ConcurrentTransactionException e) {
       throw e;
     } catch (IOException e) {

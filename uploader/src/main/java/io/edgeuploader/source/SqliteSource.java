@@ -184,73 +184,40 @@ public final class SqliteSource implements AutoCloseable {
   }
 
   public long countAfter(SourceTable t, long rowid) {
-    return query(
-            t,
-            "count",
-            "SELECT count(*) FROM " + quote(t.name()) + " WHERE " + t.rowidName() + " > ?",
-            rowid,
-            1,
-            rs -> rs.getLong(1))
-        .get(0);
+    String sql = "SELECT count(*) FROM " + quote(t.name()) + " WHERE " + t.rowidName() + " > ?";
+    return query(t, "count", sql, rs -> rs.getLong(1), rowid).get(0);
   }
 
   public Optional<SourceRow> rowAt(SourceTable t, long rowid) {
-    return query(
-            t, "at", select(t) + " WHERE " + t.rowidName() + " = ?", rowid, 1, rs -> readRow(rs, t))
-        .stream()
-        .findFirst();
+    String sql = select(t) + " WHERE " + t.rowidName() + " = ?";
+    return query(t, "at", sql, rs -> readRow(rs, t), rowid).stream().findFirst();
   }
 
   /** Rows with a rowid above {@code rowid} and at most {@code end}, in rowid order. */
   public List<SourceRow> rowsAfter(SourceTable t, long rowid, long end, int limit) {
-    List<SourceRow> out = new ArrayList<>();
-    try {
-      PreparedStatement ps =
-          statement(
-              t,
-              "after",
-              select(t)
-                  + " WHERE "
-                  + t.rowidName()
-                  + " > ? AND "
-                  + t.rowidName()
-                  + " <= ? ORDER BY "
-                  + t.rowidName()
-                  + " LIMIT ?");
-      ps.setLong(1, rowid);
-      ps.setLong(2, end);
-      ps.setInt(3, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(readRow(rs, t));
-      }
-    } catch (SQLException e) {
-      throw source(file, e);
-    }
-    return out;
+    String r = t.rowidName();
+    String sql = select(t) + " WHERE " + r + " > ? AND " + r + " <= ? ORDER BY " + r + " LIMIT ?";
+    return query(t, "after", sql, rs -> readRow(rs, t), rowid, end, limit);
   }
 
   /** Rows with a rowid at or below {@code rowid}, highest first. */
   public List<SourceRow> rowsAtOrBelowDescending(SourceTable t, long rowid, int limit) {
-    return query(
-        t,
-        "below",
-        select(t) + " WHERE " + t.rowidName() + " <= ? ORDER BY " + t.rowidName() + " DESC LIMIT ?",
-        rowid,
-        limit,
-        rs -> readRow(rs, t));
+    String r = t.rowidName();
+    String sql = select(t) + " WHERE " + r + " <= ? ORDER BY " + r + " DESC LIMIT ?";
+    return query(t, "below", sql, rs -> readRow(rs, t), rowid, limit);
   }
 
   private interface RowMapper<T> {
     T map(ResultSet rs) throws SQLException;
   }
 
+  /** Runs a cached statement of {@code t} named {@code name} with its integer parameters. */
   private <T> List<T> query(
-      SourceTable t, String name, String sql, long rowid, int limit, RowMapper<T> mapper) {
+      SourceTable t, String name, String sql, RowMapper<T> mapper, long... params) {
     List<T> out = new ArrayList<>();
     try {
       PreparedStatement ps = statement(t, name, sql);
-      ps.setLong(1, rowid);
-      if (sql.endsWith("LIMIT ?")) ps.setInt(2, limit);
+      for (int i = 0; i < params.length; i++) ps.setLong(i + 1, params[i]);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) out.add(mapper.map(rs));
       }
