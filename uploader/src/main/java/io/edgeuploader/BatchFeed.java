@@ -4,11 +4,10 @@ import io.delta.kernel.data.ColumnarBatch;
 import io.edgeuploader.cursor.RecentRows;
 import io.edgeuploader.cursor.RowFingerprint;
 import io.edgeuploader.mapping.RowConverter;
-import io.edgeuploader.source.SourceRow;
+import io.edgeuploader.source.RowChunk;
 import io.edgeuploader.source.SourceTable;
 import io.edgeuploader.source.SqliteSource;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -25,7 +24,7 @@ import java.util.concurrent.Future;
 final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
   static final int CHUNK_ROWS = 65_536;
 
-  private record Chunk(List<SourceRow> rows, ColumnarBatch batch, int requested) {}
+  private record Chunk(RowChunk rows, ColumnarBatch batch, int requested) {}
 
   private final SqliteSource source;
   private final SourceTable table;
@@ -42,9 +41,9 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
   private long lastRowid;
 
   /** The last two chunks: their rows are the ones remembered in {@link RecentRows}. */
-  private List<SourceRow> previousRows = List.of();
+  private RowChunk previousRows;
 
-  private List<SourceRow> currentRows = List.of();
+  private RowChunk currentRows;
 
   BatchFeed(
       SqliteSource source,
@@ -54,7 +53,7 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
       long afterRowid,
       long end,
       int maxRows,
-      List<SourceRow> firstChunk) {
+      RowChunk firstChunk) {
     this.source = source;
     this.table = table;
     this.converter = converter;
@@ -70,7 +69,7 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
   }
 
   private Chunk read(long after, int limit) {
-    List<SourceRow> chunk = source.rowsAfter(table, after, end, limit);
+    RowChunk chunk = source.rowsAfter(table, after, end, limit);
     return new Chunk(chunk, converter.convert(chunk), limit);
   }
 
@@ -88,7 +87,7 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
 
   @Override
   public boolean hasNext() {
-    return next != null && !await(next).rows().isEmpty();
+    return next != null && await(next).rows().size() > 0;
   }
 
   @Override
@@ -98,7 +97,7 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
     int n = chunk.rows().size();
     remaining -= n;
     rows += n;
-    lastRowid = chunk.rows().get(n - 1).rowid();
+    lastRowid = chunk.rows().rowid(n - 1);
     afterRowid = lastRowid;
     previousRows = currentRows;
     currentRows = chunk.rows();
@@ -121,14 +120,17 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
   }
 
   long lastFingerprint() {
-    return currentRows.isEmpty() ? 0 : RowFingerprint.of(currentRows.get(currentRows.size() - 1));
+    return currentRows == null ? 0 : RowFingerprint.of(currentRows.row(currentRows.size() - 1));
   }
 
   /** The fingerprints of the commit's last rows, oldest first, for {@link RecentRows}. */
   RecentRows tail() {
     RecentRows tail = new RecentRows();
-    for (SourceRow row : previousRows) tail.add(row.rowid(), RowFingerprint.of(row));
-    for (SourceRow row : currentRows) tail.add(row.rowid(), RowFingerprint.of(row));
+    for (RowChunk chunk : new RowChunk[] {previousRows, currentRows}) {
+      for (int i = 0; chunk != null && i < chunk.size(); i++) {
+        tail.add(chunk.rowid(i), RowFingerprint.of(chunk.row(i)));
+      }
+    }
     return tail;
   }
 

@@ -12,6 +12,7 @@ import io.edgeuploader.mapping.RowConverter;
 import io.edgeuploader.mapping.TableSchema;
 import io.edgeuploader.sink.DeltaSink;
 import io.edgeuploader.sink.SinkException;
+import io.edgeuploader.source.RowChunk;
 import io.edgeuploader.source.SourceRow;
 import io.edgeuploader.source.SourceTable;
 import io.edgeuploader.source.SqliteSource;
@@ -91,7 +92,11 @@ public final class Uploader implements AutoCloseable {
           table.timestamp().name(),
           table.timestamp().reason());
       return new Uploader(
-          config, source, table, new DeltaSink(config.tablePath(), env, config.storageOptions()));
+          config,
+          source,
+          table,
+          new DeltaSink(
+              config.tablePath(), env, config.storageOptions(), config.targetFileBytes()));
     } catch (RuntimeException e) {
       source.close();
       throw e;
@@ -159,10 +164,10 @@ public final class Uploader implements AutoCloseable {
     int commits = 0;
     long version = -1;
     while (!stopRequested.getAsBoolean()) {
-      List<SourceRow> first =
+      RowChunk first =
           source.rowsAfter(
               table, cursor.rowid(), end, Math.min(BatchFeed.CHUNK_ROWS, config.batchRows()));
-      if (first.isEmpty()) break;
+      if (first.size() == 0) break;
       Snapshot base = snapshot.isPresent() ? snapshot.get() : createTable();
       checkSchema(base);
       RowConverter converter = new RowConverter(base.getSchema(), table, config.nodeId());
@@ -297,7 +302,8 @@ public final class Uploader implements AutoCloseable {
     long below = c.rowid();
     long reused = 0;
     while (true) {
-      List<SourceRow> rows = source.rowsAtOrBelowDescending(table, below, BatchFeed.CHUNK_ROWS);
+      List<SourceRow> rows =
+          source.rowsAtOrBelowDescending(table, below, BatchFeed.CHUNK_ROWS).rows();
       for (SourceRow row : rows) {
         long fp = RowFingerprint.of(row);
         boolean uploaded;

@@ -63,6 +63,14 @@ final class ConfigOptions {
   String batchRows;
 
   @Option(
+      names = "--target-file-size",
+      paramLabel = "SIZE",
+      description =
+          "Size at which a data file is closed and the next begun, e.g. 128MB (env"
+              + " TARGET_FILE_SIZE; default 128MB).")
+  String targetFileSize;
+
+  @Option(
       names = "--node-id",
       paramLabel = "ID",
       description =
@@ -87,6 +95,7 @@ final class ConfigOptions {
     put(flags, ConfigKey.STATE_DIR, stateDir);
     put(flags, ConfigKey.INTERVAL, interval);
     put(flags, ConfigKey.BATCH_ROWS, batchRows);
+    put(flags, ConfigKey.TARGET_FILE_SIZE, targetFileSize);
     put(flags, ConfigKey.NODE_ID, nodeId);
     put(flags, ConfigKey.BUSY_TIMEOUT, busyTimeout);
     return ConfigLoader.load(Optional.ofNullable(config), System.getenv(), flags);

@@ -17,6 +17,7 @@ public enum ConfigKey {
   STATE_DIR("state_dir", "STATE_DIR", "--state-dir"),
   INTERVAL("interval", "UPLOAD_INTERVAL", "--interval"),
   BATCH_ROWS("batch_rows", "BATCH_ROWS", "--batch-rows"),
+  TARGET_FILE_SIZE("target_file_size", "TARGET_FILE_SIZE", "--target-file-size"),
   NODE_ID("node_id", "NODE_ID", "--node-id"),
   BUSY_TIMEOUT("busy_timeout", "SQLITE_BUSY_TIMEOUT", "--busy-timeout");
 

@@ -26,6 +26,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
   static final String STORAGE_OPTIONS = "storage_options";
   private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)?");
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d{1,15})\\s*(KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
 
   private ConfigLoader() {}
 
@@ -103,6 +105,7 @@ public final class ConfigLoader {
             .orElse(UploaderConfig.DEFAULT_STATE_DIR),
         duration(v, origin, ConfigKey.INTERVAL, UploaderConfig.DEFAULT_INTERVAL),
         batchRows(v, origin),
+        targetFileBytes(v, origin),
         Optional.ofNullable(blankToNull(v.get(ConfigKey.NODE_ID)))
             .orElseGet(ConfigLoader::hostName),
         duration(v, origin, ConfigKey.BUSY_TIMEOUT, UploaderConfig.DEFAULT_BUSY_TIMEOUT),
@@ -156,6 +159,30 @@ public final class ConfigLoader {
             + text
             + "' is not a positive whole number of"
             + " rows");
+  }
+
+  /** Bytes as a bare number, or a number with KB, MB or GB (powers of 1024). */
+  private static long targetFileBytes(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
+    String text = v.get(ConfigKey.TARGET_FILE_SIZE);
+    if (text == null) return UploaderConfig.DEFAULT_TARGET_FILE_BYTES;
+    Matcher m = SIZE.matcher(text.trim());
+    if (m.matches()) {
+      int shift =
+          switch (m.group(2) == null ? "" : m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+            case "KB" -> 10;
+            case "MB" -> 20;
+            case "GB" -> 30;
+            default -> 0;
+          };
+      long n = Long.parseLong(m.group(1));
+      if (n > 0 && n < (1L << (62 - shift))) return n << shift;
+    }
+    throw new UserError(
+        ExitCode.CONFIG,
+        origin.get(ConfigKey.TARGET_FILE_SIZE)
+            + ": '"
+            + text
+            + "' is not a positive size; use bytes or a number with KB, MB or GB (128MB)");
   }
 
   private static Map<ConfigKey, String> readYaml(Path file, Map<String, String> storageOptions) {

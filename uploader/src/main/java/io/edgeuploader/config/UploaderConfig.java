@@ -22,12 +22,14 @@ public record UploaderConfig(
     Path stateDir,
     Duration interval,
     int batchRows,
+    long targetFileBytes,
     String nodeId,
     Duration busyTimeout,
     Map<String, String> storageOptions) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(300);
   public static final int DEFAULT_BATCH_ROWS = 1_000_000;
+  public static final long DEFAULT_TARGET_FILE_BYTES = 128L << 20;
   public static final Path DEFAULT_STATE_DIR = Path.of("uploader-state");
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
 }

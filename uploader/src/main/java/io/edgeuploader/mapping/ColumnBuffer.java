@@ -8,10 +8,13 @@ import io.delta.kernel.types.DoubleType;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.TimestampType;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 
 /**
- * One column of a batch in primitive arrays, filled row by row and read by Kernel's Parquet writer
- * through the {@link ColumnVector} interface.
+ * One column of a batch in primitive arrays, filled row by row and read by the Parquet writer
+ * through the {@link ColumnVector} interface. Strings are kept as their UTF-8 bytes, as SQLite
+ * handed them out and as Parquet stores them: {@link #getBinary} gives those bytes for a string
+ * column too, so a value is never decoded and encoded again on the way.
  */
 final class ColumnBuffer implements ColumnVector {
   private final DataType type;
@@ -45,6 +48,11 @@ final class ColumnBuffer implements ColumnVector {
     longs[size++] = v;
   }
 
+  /** The value just appended to a long column. */
+  long lastLong() {
+    return longs[size - 1];
+  }
+
   void appendInt(int v) {
     ints[size++] = v;
   }
@@ -57,7 +65,19 @@ final class ColumnBuffer implements ColumnVector {
     booleans[size++] = v;
   }
 
-  void appendObject(Object v) {
+  void appendUtf8(byte[] utf8) {
+    objects[size++] = utf8;
+  }
+
+  void appendString(String v) {
+    objects[size++] = v.getBytes(StandardCharsets.UTF_8);
+  }
+
+  void appendBinary(byte[] v) {
+    objects[size++] = v;
+  }
+
+  void appendDecimal(BigDecimal v) {
     objects[size++] = v;
   }
 
@@ -101,7 +121,7 @@ final class ColumnBuffer implements ColumnVector {
 
   @Override
   public String getString(int rowId) {
-    return (String) objects[rowId];
+    return new String((byte[]) objects[rowId], StandardCharsets.UTF_8);
   }
 
   @Override

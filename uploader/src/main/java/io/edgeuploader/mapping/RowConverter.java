@@ -8,14 +8,15 @@ import io.delta.kernel.types.DecimalType;
 import io.delta.kernel.types.DoubleType;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
-import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.edgeuploader.source.EpochUnit;
-import io.edgeuploader.source.SourceRow;
+import io.edgeuploader.source.RowChunk;
 import io.edgeuploader.source.SourceTable;
 import io.edgeuploader.source.TimestampParser;
+import io.edgeuploader.source.Utf8;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,14 @@ public final class RowConverter {
 
   private final int timestampIndex;
 
+  /**
+   * The Delta field holding the timestamp column converted with its epoch unit, or -1: the
+   * watermark takes the converted value from there instead of parsing it again.
+   */
+  private final int timestampField;
+
+  private final byte[] nodeIdUtf8;
+
   private long rescuedValues;
   private long maxTimestampMicros = Long.MIN_VALUE;
 
@@ -70,47 +79,56 @@ public final class RowConverter {
       if (!mapped[s]) unmapped.add(s);
     }
     this.timestampIndex = table.indexOf(table.timestamp().name());
+    int field = -1;
+    for (int f = 0; f < sourceIndex.length; f++) {
+      if (units[f] != null && schema.at(f).getDataType() instanceof TimestampType) field = f;
+    }
+    this.timestampField = field;
+    this.nodeIdUtf8 = nodeId.getBytes(StandardCharsets.UTF_8);
   }
 
-  public RowBatch convert(List<SourceRow> rows) {
-    int n = rows.size();
+  public RowBatch convert(RowChunk chunk) {
+    int n = chunk.size();
     ColumnBuffer[] columns = new ColumnBuffer[schema.length()];
     for (int f = 0; f < columns.length; f++) {
       columns[f] = new ColumnBuffer(schema.at(f).getDataType(), n);
     }
     RescuedValues rescued = new RescuedValues();
     int rescuedField = -1;
-    for (SourceRow row : rows) {
+    for (int row = 0; row < n; row++) {
+      long rowTimestamp = TimestampParser.INVALID;
       for (int f = 0; f < columns.length; f++) {
         int s = sourceIndex[f];
         if (s == RESCUED) {
           rescuedField = f;
         } else if (s == NODE) {
-          columns[f].appendObject(nodeId);
-        } else if (s == ABSENT || row.values()[s] == null) {
+          columns[f].appendUtf8(nodeIdUtf8);
+        } else if (s == ABSENT || chunk.storageClass(s, row) == RowChunk.NULL) {
           columns[f].appendNull();
-        } else if (!append(columns[f], schema.at(f), units[f], row.values()[s])) {
+        } else if (append(columns[f], schema.at(f).getDataType(), units[f], chunk, s, row)) {
+          if (f == timestampField) rowTimestamp = columns[f].lastLong();
+        } else {
           columns[f].appendNull();
-          rescued.add(table.columns().get(s).name(), row.values()[s]);
+          rescued.add(table.columns().get(s).name(), chunk.value(s, row));
           rescuedValues++;
         }
       }
       for (int s : unmapped) {
-        if (row.values()[s] != null) {
-          rescued.add(table.columns().get(s).name(), row.values()[s]);
+        if (chunk.storageClass(s, row) != RowChunk.NULL) {
+          rescued.add(table.columns().get(s).name(), chunk.value(s, row));
           rescuedValues++;
         }
       }
       if (rescuedField >= 0) {
         if (rescued.isEmpty()) columns[rescuedField].appendNull();
-        else columns[rescuedField].appendObject(rescued.take());
+        else columns[rescuedField].appendString(rescued.take());
       }
-      if (timestampIndex >= 0 && row.values()[timestampIndex] != null) {
-        long micros =
-            TimestampParser.toMicros(row.values()[timestampIndex], table.timestamp().unit());
-        if (micros != TimestampParser.INVALID) {
-          maxTimestampMicros = Math.max(maxTimestampMicros, micros);
-        }
+      if (timestampField < 0 && timestampIndex >= 0) {
+        Object ts = chunk.value(timestampIndex, row);
+        if (ts != null) rowTimestamp = TimestampParser.toMicros(ts, table.timestamp().unit());
+      }
+      if (rowTimestamp != TimestampParser.INVALID) {
+        maxTimestampMicros = Math.max(maxTimestampMicros, rowTimestamp);
       }
     }
     return new RowBatch(schema, columns, n);
@@ -126,36 +144,50 @@ public final class RowConverter {
     return maxTimestampMicros;
   }
 
-  /** Appends {@code v} converted to the field's type; false if it does not fit. */
-  private static boolean append(ColumnBuffer column, StructField field, EpochUnit unit, Object v) {
-    DataType type = field.getDataType();
+  /** Appends the value converted to the field's type; false if it does not fit. */
+  private static boolean append(
+      ColumnBuffer column, DataType type, EpochUnit unit, RowChunk chunk, int s, int row) {
+    byte storageClass = chunk.storageClass(s, row);
     if (type instanceof LongType) {
-      if (v instanceof Long l) {
-        column.appendLong(l);
+      if (storageClass == RowChunk.INTEGER) {
+        column.appendLong(chunk.longAt(s, row));
         return true;
       }
-      if (v instanceof Double d && d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63) {
-        column.appendLong(d.longValue());
+      double d = storageClass == RowChunk.REAL ? chunk.doubleAt(s, row) : Double.NaN;
+      if (d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63) {
+        column.appendLong((long) d);
         return true;
       }
       return false;
     }
     if (type instanceof DoubleType) {
-      if (v instanceof Double d) {
-        column.appendDouble(d);
+      if (storageClass == RowChunk.REAL) {
+        column.appendDouble(chunk.doubleAt(s, row));
         return true;
       }
-      if (v instanceof Long l && (long) (double) l == l) {
-        column.appendDouble(l);
-        return true;
-      }
-      return false;
-    }
-    if (type instanceof StringType) {
-      if (v instanceof byte[] || v instanceof io.edgeuploader.source.InvalidText) return false;
-      column.appendObject(v instanceof String s ? s : String.valueOf(v));
+      if (storageClass != RowChunk.INTEGER) return false;
+      long l = chunk.longAt(s, row);
+      if ((long) (double) l != l) return false;
+      column.appendDouble(l);
       return true;
     }
+    if (type instanceof StringType) {
+      if (storageClass == RowChunk.TEXT) {
+        byte[] utf8 = chunk.bytesAt(s, row);
+        if (!Utf8.isValid(utf8)) return false;
+        column.appendUtf8(utf8);
+        return true;
+      }
+      if (storageClass == RowChunk.BLOB) return false;
+      column.appendString(String.valueOf(chunk.value(s, row)));
+      return true;
+    }
+    if (type instanceof BinaryType) {
+      if (storageClass != RowChunk.BLOB) return false;
+      column.appendBinary(chunk.bytesAt(s, row));
+      return true;
+    }
+    Object v = chunk.value(s, row);
     if (type instanceof TimestampType) {
       long micros =
           unit != null
@@ -166,11 +198,6 @@ public final class RowConverter {
       column.appendLong(micros);
       return true;
     }
-    if (type instanceof BinaryType) {
-      if (!(v instanceof byte[] b)) return false;
-      column.appendObject(b);
-      return true;
-    }
     if (type instanceof BooleanType) {
       Boolean b = toBoolean(v);
       if (b == null) return false;
@@ -178,8 +205,8 @@ public final class RowConverter {
       return true;
     }
     if (type instanceof DateType) {
-      if (!(v instanceof String s)) return false;
-      long days = TimestampParser.parseIsoDate(s);
+      if (!(v instanceof String str)) return false;
+      long days = TimestampParser.parseIsoDate(str);
       if (days == TimestampParser.INVALID) return false;
       column.appendInt((int) days);
       return true;
@@ -187,7 +214,7 @@ public final class RowConverter {
     if (type instanceof DecimalType d) {
       BigDecimal value = toDecimal(v, d);
       if (value == null) return false;
-      column.appendObject(value);
+      column.appendDecimal(value);
       return true;
     }
     return false;

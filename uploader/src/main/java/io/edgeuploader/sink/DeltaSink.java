@@ -37,6 +37,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,20 +52,28 @@ public final class DeltaSink {
   private static final String ENGINE_INFO = "edge-uploader";
   private static final String DOMAIN_PREFIX = "edge-uploader.cursor.";
   private static final String DOMAIN_METADATA_FEATURE = "delta.feature.domainMetadata";
+
   private static final Pattern NUM_RECORDS = Pattern.compile("\"numRecords\"\\s*:\\s*(\\d+)");
 
   private final String tablePath;
   private final Engine engine;
   private final String credentialSource;
+  private final DataFileWriter dataFiles;
 
   /**
    * @param env where credentials and endpoints come from (the process environment in use)
    * @param storageOptions extra Hadoop settings from the config file
+   * @param targetFileBytes a data file is closed at the first row group past this size
    */
-  public DeltaSink(String tablePath, Map<String, String> env, Map<String, String> storageOptions) {
+  public DeltaSink(
+      String tablePath,
+      Map<String, String> env,
+      Map<String, String> storageOptions,
+      long targetFileBytes) {
     this.tablePath = Storage.normalize(tablePath);
-    this.engine =
-        DefaultEngine.create(Storage.configurationFor(this.tablePath, env, storageOptions));
+    Configuration conf = Storage.configurationFor(this.tablePath, env, storageOptions);
+    this.engine = DefaultEngine.create(conf);
+    this.dataFiles = new DataFileWriter(conf, targetFileBytes);
     this.credentialSource = Storage.credentialSource(this.tablePath, env);
   }
 
@@ -141,14 +150,11 @@ public final class DeltaSink {
               state,
               closeable(data).map(b -> new FilteredColumnarBatch(b, Optional.empty())),
               Map.of());
-      CloseableIterator<DataFileStatus> files =
-          engine
-              .getParquetHandler()
-              .writeParquetFiles(
-                  context.getTargetDirectory(), physical, context.getStatisticsColumns());
+      List<DataFileStatus> files =
+          dataFiles.write(context.getTargetDirectory(), physical, context.getStatisticsColumns());
       List<Row> actions = new ArrayList<>();
       try (CloseableIterator<Row> it =
-          Transaction.generateAppendActions(engine, state, files, context)) {
+          Transaction.generateAppendActions(engine, state, closeable(files.iterator()), context)) {
         while (it.hasNext()) actions.add(it.next());
       }
       txn.addDomainMetadata(domain(appId), cursorAfterData.get().toJson());

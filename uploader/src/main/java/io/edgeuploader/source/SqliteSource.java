@@ -185,46 +185,52 @@ public final class SqliteSource implements AutoCloseable {
 
   public long countAfter(SourceTable t, long rowid) {
     String sql = "SELECT count(*) FROM " + quote(t.name()) + " WHERE " + t.rowidName() + " > ?";
-    return query(t, "count", sql, rs -> rs.getLong(1), rowid).get(0);
+    long[] count = new long[1];
+    query(t, "count", sql, rs -> count[0] = rs.getLong(1), rowid);
+    return count[0];
   }
 
   public Optional<SourceRow> rowAt(SourceTable t, long rowid) {
     String sql = select(t) + " WHERE " + t.rowidName() + " = ?";
-    return query(t, "at", sql, rs -> readRow(rs, t), rowid).stream().findFirst();
+    RowChunk chunk = chunk(t, "at", sql, 1, rowid);
+    return chunk.size() == 0 ? Optional.empty() : Optional.of(chunk.row(0));
   }
 
   /** Rows with a rowid above {@code rowid} and at most {@code end}, in rowid order. */
-  public List<SourceRow> rowsAfter(SourceTable t, long rowid, long end, int limit) {
+  public RowChunk rowsAfter(SourceTable t, long rowid, long end, int limit) {
     String r = t.rowidName();
     String sql = select(t) + " WHERE " + r + " > ? AND " + r + " <= ? ORDER BY " + r + " LIMIT ?";
-    return query(t, "after", sql, rs -> readRow(rs, t), rowid, end, limit);
+    return chunk(t, "after", sql, limit, rowid, end, limit);
   }
 
   /** Rows with a rowid at or below {@code rowid}, highest first. */
-  public List<SourceRow> rowsAtOrBelowDescending(SourceTable t, long rowid, int limit) {
+  public RowChunk rowsAtOrBelowDescending(SourceTable t, long rowid, int limit) {
     String r = t.rowidName();
     String sql = select(t) + " WHERE " + r + " <= ? ORDER BY " + r + " DESC LIMIT ?";
-    return query(t, "below", sql, rs -> readRow(rs, t), rowid, limit);
+    return chunk(t, "below", sql, limit, rowid, limit);
   }
 
-  private interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
+  private RowChunk chunk(SourceTable t, String name, String sql, int limit, long... params) {
+    RowChunk chunk = new RowChunk(t.columns().size(), Math.min(limit, 4096));
+    query(t, name, sql, chunk::add, params);
+    return chunk;
+  }
+
+  private interface EachRow {
+    void accept(ResultSet rs) throws SQLException;
   }
 
   /** Runs a cached statement of {@code t} named {@code name} with its integer parameters. */
-  private <T> List<T> query(
-      SourceTable t, String name, String sql, RowMapper<T> mapper, long... params) {
-    List<T> out = new ArrayList<>();
+  private void query(SourceTable t, String name, String sql, EachRow each, long... params) {
     try {
       PreparedStatement ps = statement(t, name, sql);
       for (int i = 0; i < params.length; i++) ps.setLong(i + 1, params[i]);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(mapper.map(rs));
+        while (rs.next()) each.accept(rs);
       }
     } catch (SQLException e) {
       throw source(file, e);
     }
-    return out;
   }
 
   private PreparedStatement statement(SourceTable t, String name, String sql) throws SQLException {
@@ -237,17 +243,17 @@ public final class SqliteSource implements AutoCloseable {
   }
 
   /**
-   * The columns, then one "storage classes" integer per {@value #COLUMNS_PER_MASK} columns: 3 bits
-   * per value from {@code typeof()}. Reading a value's class through JDBC is a native call of its
-   * own; from the mask, a row costs one call for the mask plus one per non-NULL value.
+   * The columns, then one "storage classes" integer per {@value RowChunk#COLUMNS_PER_MASK} columns:
+   * 3 bits per value from {@code typeof()}. Reading a value's class through JDBC is a native call
+   * of its own; from the mask, a row costs one call for the mask plus one per non-NULL value.
    */
   private static String select(SourceTable t) {
     StringBuilder sql = new StringBuilder("SELECT ").append(t.rowidName());
     for (SourceColumn c : t.columns()) sql.append(", ").append(quote(c.name()));
     int n = t.columns().size();
-    for (int from = 0; from < n; from += COLUMNS_PER_MASK) {
+    for (int from = 0; from < n; from += RowChunk.COLUMNS_PER_MASK) {
       sql.append(", ");
-      for (int k = from; k < Math.min(n, from + COLUMNS_PER_MASK); k++) {
+      for (int k = from; k < Math.min(n, from + RowChunk.COLUMNS_PER_MASK); k++) {
         if (k > from) sql.append(" | ");
         sql.append("(CASE typeof(")
             .append(quote(t.columns().get(k).name()))
@@ -258,47 +264,6 @@ public final class SqliteSource implements AutoCloseable {
       }
     }
     return sql.append(" FROM ").append(quote(t.name())).toString();
-  }
-
-  private static final int COLUMNS_PER_MASK = 21;
-
-  private static SourceRow readRow(ResultSet rs, SourceTable t) throws SQLException {
-    int n = t.columns().size();
-    Object[] values = new Object[n];
-    int maskColumn = n + 2;
-    long mask = 0;
-    for (int i = 0; i < n; i++) {
-      if (i % COLUMNS_PER_MASK == 0) mask = rs.getLong(maskColumn++);
-      int storageClass = (int) (mask >>> (3 * (i % COLUMNS_PER_MASK))) & 7;
-      values[i] =
-          switch (storageClass) {
-            case 1 -> rs.getLong(i + 2);
-            case 2 -> rs.getDouble(i + 2);
-            case 3 -> text(rs.getBytes(i + 2));
-            case 4 -> rs.getBytes(i + 2);
-            default -> null;
-          };
-    }
-    return new SourceRow(rs.getLong(1), values);
-  }
-
-  /**
-   * TEXT bytes as a String, or as {@link InvalidText} when they are not UTF-8: decoding with
-   * replacement characters would lose the original silently.
-   */
-  private static Object text(byte[] bytes) {
-    String s = new String(bytes, StandardCharsets.UTF_8);
-    if (s.indexOf('\uFFFD') < 0) return s;
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes));
-      return s; // a genuine U+FFFD in valid text
-    } catch (java.nio.charset.CharacterCodingException e) {
-      return new InvalidText(bytes);
-    }
   }
 
   /** sqlite-jdbc hands out Integer for small integers; the rest of the code sees only Long. */

@@ -1,0 +1,287 @@
+package io.edgeuploader.sink;
+
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.types.BinaryType;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DecimalType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
+import io.delta.kernel.utils.DataFileStatus;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Writes the rows of one commit as Parquet data files, value by value into Parquet's column
+ * writers. Kernel's own Parquet handler does the same work through a generic row-by-row layer that
+ * was 80% of the uploader's CPU in a backfill (see REARCHITECTURE.md); Kernel still decides where
+ * the files go and turns them into the commit's add actions.
+ */
+final class DataFileWriter {
+  /**
+   * Row groups are buffered in memory until full, so this bounds the writer's heap; at 2.5-3x
+   * compression a row group holds about 100 MB of values, plenty for readers to scan well.
+   */
+  static final long ROW_GROUP_BYTES = 32L << 20;
+
+  private static final CompressionCodecName CODEC = CompressionCodecName.ZSTD;
+
+  private final Configuration conf;
+  private final long targetFileBytes;
+  private final long rowGroupBytes;
+  private final ParquetProperties properties;
+  private final CodecFactory codecs;
+
+  DataFileWriter(Configuration conf, long targetFileBytes) {
+    this.conf = conf;
+    this.targetFileBytes = targetFileBytes;
+    this.rowGroupBytes = Math.min(ROW_GROUP_BYTES, targetFileBytes);
+    this.properties = ParquetProperties.builder().build();
+    this.codecs = new CodecFactory(conf, properties.getPageSizeThreshold());
+  }
+
+  /**
+   * Writes {@code batches} (the physical data Kernel made of the rows: all in one schema) into new
+   * files under {@code directory}, a new file whenever one reaches the target size, and returns
+   * them with the statistics Delta keeps for {@code statsColumns}.
+   */
+  List<DataFileStatus> write(
+      String directory, Iterator<FilteredColumnarBatch> batches, List<Column> statsColumns)
+      throws IOException {
+    List<DataFileStatus> written = new ArrayList<>();
+    StructType schema = null;
+    MessageType parquet = null;
+    ValueWriter[] values = null;
+    OpenFile file = null;
+    try {
+      while (batches.hasNext()) {
+        FilteredColumnarBatch filtered = batches.next();
+        ColumnarBatch batch = filtered.getData();
+        if (schema == null) {
+          schema = batch.getSchema();
+          parquet = ParquetSchema.of(schema);
+          values = valueWriters(schema);
+        } else if (!schema.equals(batch.getSchema())) {
+          throw new IllegalStateException("batches of one commit differ in schema");
+        }
+        Optional<ColumnVector> selected = filtered.getSelectionVector();
+        ColumnVector[] columns = new ColumnVector[values.length];
+        for (int c = 0; c < columns.length; c++) columns[c] = batch.getColumnVector(c);
+        for (int row = 0; row < batch.getSize(); row++) {
+          if (selected.isPresent()
+              && (selected.get().isNullAt(row) || !selected.get().getBoolean(row))) {
+            continue;
+          }
+          if (file == null) file = new OpenFile(new Path(directory, fileName()), parquet);
+          file.append(values, columns, row);
+          if (file.rowGroupFull() && file.flushRowGroup() >= targetFileBytes) {
+            written.add(file.finish(schema, statsColumns));
+            file = null;
+          }
+        }
+      }
+      if (file != null) {
+        written.add(file.finish(schema, statsColumns));
+        file = null;
+      }
+      return written;
+    } finally {
+      if (file != null) file.abandon();
+    }
+  }
+
+  private static String fileName() {
+    return UUID.randomUUID() + ".parquet";
+  }
+
+  /** One Parquet file being written: its row group is buffered in memory until flushed. */
+  private final class OpenFile {
+    private final Path path;
+    private final MessageType parquet;
+    private final ParquetFileWriter file;
+    private ColumnChunkPageWriteStore pages;
+    private ColumnWriteStore store;
+    private ColumnWriter[] writers;
+    private long rowsInGroup;
+    private int rowsSinceSizeCheck;
+
+    OpenFile(Path path, MessageType parquet) throws IOException {
+      this.path = path;
+      this.parquet = parquet;
+      this.file =
+          new ParquetFileWriter(
+              HadoopOutputFile.fromPath(path, conf),
+              parquet,
+              ParquetFileWriter.Mode.CREATE,
+              rowGroupBytes,
+              0,
+              null,
+              properties);
+      file.start();
+      startRowGroup();
+    }
+
+    private void startRowGroup() {
+      pages =
+          new ColumnChunkPageWriteStore(
+              codecs.getCompressor(CODEC),
+              parquet,
+              properties.getAllocator(),
+              properties.getColumnIndexTruncateLength(),
+              properties.getPageWriteChecksumEnabled());
+      store = properties.newColumnWriteStore(parquet, pages, pages);
+      List<ColumnDescriptor> descriptors = parquet.getColumns();
+      writers = new ColumnWriter[descriptors.size()];
+      for (int c = 0; c < writers.length; c++) {
+        writers[c] = store.getColumnWriter(descriptors.get(c));
+      }
+      rowsInGroup = 0;
+    }
+
+    void append(ValueWriter[] values, ColumnVector[] columns, int row) {
+      for (int c = 0; c < values.length; c++) {
+        ColumnVector column = columns[c];
+        // Top-level optional columns: definition level 1 holds a value, 0 is NULL.
+        if (column.isNullAt(row)) writers[c].writeNull(0, 0);
+        else values[c].write(writers[c], column, row);
+      }
+      store.endRecord();
+      rowsInGroup++;
+      rowsSinceSizeCheck++;
+    }
+
+    /** Asking the store for its size walks every column, so it is asked every 1,024 rows. */
+    boolean rowGroupFull() {
+      if (rowsSinceSizeCheck < 1024) return false;
+      rowsSinceSizeCheck = 0;
+      return store.getBufferedSize() >= rowGroupBytes;
+    }
+
+    /** Writes the buffered row group out and starts the next; returns the file's size so far. */
+    long flushRowGroup() throws IOException {
+      writeRowGroup();
+      startRowGroup();
+      return file.getPos();
+    }
+
+    private void writeRowGroup() throws IOException {
+      if (rowsInGroup == 0) return;
+      file.startBlock(rowsInGroup);
+      store.flush();
+      pages.flushToFileWriter(file);
+      file.endBlock();
+      store.close();
+      pages.close();
+      rowsInGroup = 0;
+    }
+
+    DataFileStatus finish(StructType schema, List<Column> statsColumns) throws IOException {
+      writeRowGroup();
+      file.end(java.util.Map.of());
+      FileStatus status = path.getFileSystem(conf).getFileStatus(path);
+      return new DataFileStatus(
+          status.getPath().toString(),
+          status.getLen(),
+          status.getModificationTime(),
+          Optional.of(FileStatistics.of(file.getFooter(), schema, statsColumns)));
+    }
+
+    /** A failed commit leaves no half-written file behind, if the store lets us delete it. */
+    void abandon() {
+      try {
+        file.close();
+      } catch (IOException | RuntimeException e) {
+        // already failing; the delete below matters more
+      }
+      try {
+        path.getFileSystem(conf).delete(path, false);
+      } catch (IOException | RuntimeException e) {
+        // an orphan file is harmless: no commit refers to it (VACUUM removes it)
+      }
+    }
+  }
+
+  /** Writes a non-NULL value of one column, in the physical type {@link ParquetSchema} chose. */
+  @FunctionalInterface
+  private interface ValueWriter {
+    void write(ColumnWriter out, ColumnVector column, int row);
+  }
+
+  private static ValueWriter[] valueWriters(StructType schema) {
+    ValueWriter[] writers = new ValueWriter[schema.length()];
+    for (int c = 0; c < writers.length; c++) writers[c] = valueWriter(schema.at(c).getDataType());
+    return writers;
+  }
+
+  private static ValueWriter valueWriter(DataType type) {
+    if (type instanceof LongType || type instanceof TimestampType) {
+      return (out, column, row) -> out.write(column.getLong(row), 0, 1);
+    }
+    if (type instanceof DoubleType)
+      return (out, column, row) -> out.write(column.getDouble(row), 0, 1);
+    if (type instanceof BooleanType) {
+      return (out, column, row) -> out.write(column.getBoolean(row), 0, 1);
+    }
+    if (type instanceof DateType) return (out, column, row) -> out.write(column.getInt(row), 0, 1);
+    if (type instanceof StringType || type instanceof BinaryType) {
+      // The uploader's string vectors hand out their UTF-8 bytes here (see ColumnBuffer); the
+      // bytes are never changed after, so Parquet may keep them without copying.
+      return (out, column, row) ->
+          out.write(Binary.fromConstantByteArray(column.getBinary(row)), 0, 1);
+    }
+    if (type instanceof DecimalType d) {
+      if (d.getPrecision() <= 9) {
+        return (out, column, row) -> out.write(unscaled(column, row).intValueExact(), 0, 1);
+      }
+      if (d.getPrecision() <= 18) {
+        return (out, column, row) -> out.write(unscaled(column, row).longValueExact(), 0, 1);
+      }
+      int width = ParquetSchema.decimalBytes(d.getPrecision());
+      return (out, column, row) ->
+          out.write(Binary.fromConstantByteArray(fixedWidth(unscaled(column, row), width)), 0, 1);
+    }
+    throw new IllegalArgumentException("no Parquet writer for type " + type);
+  }
+
+  private static java.math.BigInteger unscaled(ColumnVector column, int row) {
+    BigDecimal d = column.getDecimal(row);
+    return d.unscaledValue();
+  }
+
+  /** Big-endian two's complement, sign-extended to {@code width} bytes. */
+  private static byte[] fixedWidth(java.math.BigInteger unscaled, int width) {
+    byte[] minimal = unscaled.toByteArray();
+    byte[] out = new byte[width];
+    byte pad = (byte) (unscaled.signum() < 0 ? -1 : 0);
+    int offset = width - minimal.length;
+    for (int i = 0; i < offset; i++) out[i] = pad;
+    System.arraycopy(minimal, 0, out, offset, minimal.length);
+    return out;
+  }
+}
