@@ -22,6 +22,11 @@ COPY --from=builder /src/uploader/target/uploader.jar /app/uploader.jar
 USER 65532:65532
 WORKDIR /state
 ENV STATE_DIR=/state
+# 'run' serves /metrics, /healthz and /readyz here (127.0.0.1 inside the container unless
+# METRICS_HOST says otherwise); the health check asks /readyz.
+ENV METRICS_PORT=9464
+HEALTHCHECK --interval=30s --timeout=10s --start-period=2m \
+  CMD ["java", "-XX:TieredStopAtLevel=1", "-cp", "/app/uploader.jar", "io.edgeuploader.cli.ReadyProbe"]
 VOLUME ["/config", "/data", "/state"]
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-jar", "/app/uploader.jar"]
 CMD ["--help"]

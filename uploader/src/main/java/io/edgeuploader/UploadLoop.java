@@ -53,6 +53,9 @@ public final class UploadLoop {
       try {
         if (mustPass || uploader.sourceChanged()) {
           uploader.uploadPending(stopRequested);
+        } else {
+          Uploader.Lag lag = uploader.lastLag();
+          uploader.metrics().passSucceeded(uploader.table().name(), lag.rows(), lag.oldest());
         }
         mustPass = false;
         if (failures > 0) {
@@ -63,6 +66,9 @@ public final class UploadLoop {
         failures++;
         mustPass = true;
         wait = backoff(failures);
+        uploader
+            .metrics()
+            .passFailed(e instanceof SinkException ? "store" : "sqlite", e.getMessage(), true);
         if (failures == 1) {
           log.warn(
               "event=pass_failed error=\"{}\"; retrying with backoff, rows stay in SQLite",

@@ -18,7 +18,9 @@ import io.edgeuploader.source.SourceTable;
 import io.edgeuploader.source.SqliteSource;
 import io.edgeuploader.source.TableDetector;
 import io.edgeuploader.source.TimestampParser;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +63,8 @@ public final class Uploader implements AutoCloseable {
   private boolean cacheConsulted;
   private long lastDataVersion = Long.MIN_VALUE;
   private boolean schemaChecked;
+  private final Metrics metrics = new Metrics(Clock.systemUTC());
+  private Lag lag = new Lag(0, Optional.empty());
 
   Uploader(UploaderConfig config, SqliteSource source, SourceTable table, DeltaSink sink) {
     this.config = config;
@@ -175,6 +179,7 @@ public final class Uploader implements AutoCloseable {
       long began = System.nanoTime();
       RecentRows tail;
       long committedRows;
+      long bytes;
       try (BatchFeed feed =
           new BatchFeed(
               source, table, converter, reader, cursor.rowid(), end, config.batchRows(), first)) {
@@ -187,9 +192,10 @@ public final class Uploader implements AutoCloseable {
                     feed.rows(),
                     columns);
         try {
-          Snapshot committed = sink.append(base, appId, before.seq() + 1, after, feed);
-          version = committed.getVersion();
-          snapshot = Optional.of(committed);
+          DeltaSink.Committed committed = sink.append(base, appId, before.seq() + 1, after, feed);
+          version = committed.snapshot().getVersion();
+          snapshot = Optional.of(committed.snapshot());
+          bytes = committed.bytes();
         } catch (ConcurrentTransactionException e) {
           cursor = null; // another process moved this source's cursor: re-read it next pass
           throw new SinkException(
@@ -205,7 +211,10 @@ public final class Uploader implements AutoCloseable {
         committedRows = feed.rows();
         tail = feed.tail();
       }
-      long millis = (System.nanoTime() - began) / 1_000_000;
+      long nanos = System.nanoTime() - began;
+      long millis = nanos / 1_000_000;
+      metrics.committed(
+          table.name(), committedRows, converter.rescuedValues(), bytes, version, nanos);
       recent.addAll(tail);
       saveCache();
       rows += committedRows;
@@ -230,7 +239,38 @@ public final class Uploader implements AutoCloseable {
             TableSchema.RESCUED_DATA);
       }
     }
+    lag = lag();
+    metrics.passSucceeded(table.name(), lag.rows(), lag.oldest());
     return commits == 0 ? PassResult.NOTHING : new PassResult(rows, commits, rescued, version);
+  }
+
+  /** Rows in SQLite past the cursor, and the timestamp of the first of them if it has one. */
+  public record Lag(long rows, Optional<Instant> oldest) {}
+
+  private Lag lag() {
+    long pending = source.countAfter(table, cursor.rowid());
+    if (pending == 0) return new Lag(0, Optional.empty());
+    RowChunk next = source.rowsAfter(table, cursor.rowid(), Long.MAX_VALUE, 1);
+    int ts = table.indexOf(table.timestamp().name());
+    Object value = next.size() == 0 || ts < 0 ? null : next.value(ts, 0);
+    long micros =
+        value == null
+            ? TimestampParser.INVALID
+            : TimestampParser.toMicros(value, table.timestamp().unit());
+    return new Lag(
+        pending,
+        micros == TimestampParser.INVALID
+            ? Optional.empty()
+            : Optional.of(Instant.EPOCH.plus(micros, ChronoUnit.MICROS)));
+  }
+
+  /** The lag as the last pass left it (an idle daemon reports it again without reading SQLite). */
+  public Lag lastLag() {
+    return lag;
+  }
+
+  public Metrics metrics() {
+    return metrics;
   }
 
   private Snapshot createTable() {

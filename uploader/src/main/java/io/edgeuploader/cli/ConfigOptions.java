@@ -86,6 +86,22 @@ final class ConfigOptions {
               + " default 10).")
   String busyTimeout;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "'run' serves Prometheus /metrics, /healthz and /readyz on this port (env"
+              + " METRICS_PORT; default off).")
+  String metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      paramLabel = "ADDRESS",
+      description =
+          "Address the metrics port listens on (env METRICS_HOST; default 127.0.0.1; 0.0.0.0"
+              + " for probes from outside a container).")
+  String metricsHost;
+
   UploaderConfig load() {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     put(flags, ConfigKey.SQLITE, sqlite);
@@ -98,6 +114,8 @@ final class ConfigOptions {
     put(flags, ConfigKey.TARGET_FILE_SIZE, targetFileSize);
     put(flags, ConfigKey.NODE_ID, nodeId);
     put(flags, ConfigKey.BUSY_TIMEOUT, busyTimeout);
+    put(flags, ConfigKey.METRICS_PORT, metricsPort);
+    put(flags, ConfigKey.METRICS_HOST, metricsHost);
     return ConfigLoader.load(Optional.ofNullable(config), System.getenv(), flags);
   }
 

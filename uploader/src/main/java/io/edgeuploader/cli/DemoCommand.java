@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
       "Run it again to see an incremental upload."
     })
 final class DemoCommand implements Callable<Integer> {
-  @Mixin DebugOption debug;
+  @Mixin LogOptions debug;
 
   @Option(
       names = "--dir",

@@ -2,6 +2,12 @@ package io.edgeuploader.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -9,7 +15,43 @@ import org.slf4j.LoggerFactory;
  * WARN unless --debug. Logs go to stderr so stdout carries only command output such as JSON.
  */
 final class Logging {
+  private static boolean json;
+
   private Logging() {}
+
+  static boolean isJson() {
+    return json;
+  }
+
+  /** Switches stderr between the text pattern of logback.xml and one JSON object per line. */
+  static void json(boolean on) {
+    if (on == json || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
+    json = on;
+    var appender =
+        (ConsoleAppender<ILoggingEvent>)
+            ctx.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+    if (appender == null) return;
+    LayoutBase<ILoggingEvent> layout = on ? new JsonLogLayout() : textLayout(ctx);
+    layout.setContext(ctx);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setContext(ctx);
+    encoder.setLayout(layout);
+    encoder.start();
+    appender.stop();
+    appender.setEncoder(encoder);
+    appender.start();
+  }
+
+  private static LayoutBase<ILoggingEvent> textLayout(LoggerContext ctx) {
+    PatternLayout pattern = new PatternLayout();
+    pattern.setPattern(TEXT_PATTERN);
+    return pattern;
+  }
+
+  /** The same as logback.xml's, which applies before any command line is read. */
+  private static final String TEXT_PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} %msg%n";
 
   static void configure(boolean debug) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;

@@ -5,6 +5,8 @@ import io.edgeuploader.UserError;
 import io.edgeuploader.sink.SinkException;
 import io.edgeuploader.source.SourceException;
 import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -35,14 +37,17 @@ import picocli.CommandLine.IVersionProvider;
           + " 4 Delta table or storage problem, 5 state directory not writable."
     })
 public final class Main implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
   public static void main(String[] args) {
     System.exit(execute(args));
   }
 
   /** Runs a command line and returns its exit code (tests call this in-process). */
   public static int execute(String... args) {
-    DebugOption.enabled = false;
+    LogOptions.debug = false;
     Logging.configure(false);
+    Logging.json(false);
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> report(e, commandLine.getErr()));
@@ -64,10 +69,16 @@ public final class Main implements Runnable {
       message = e.getMessage();
     } else {
       code = ExitCode.INTERNAL;
-      message = "unexpected " + e + (DebugOption.enabled ? "" : " (run with --debug for details)");
+      message = "unexpected " + e + (LogOptions.debug ? "" : " (run with --debug for details)");
+    }
+    if (Logging.isJson()) {
+      // A log aggregator gets the reason a node stopped as one more JSON line.
+      log.error(
+          "event=exit exit_code={} error=\"{}\"", code.code, message, LogOptions.debug ? e : null);
+      return code.code;
     }
     err.println("error: " + message);
-    if (DebugOption.enabled) e.printStackTrace(err);
+    if (LogOptions.debug) e.printStackTrace(err);
     err.flush();
     return code.code;
   }

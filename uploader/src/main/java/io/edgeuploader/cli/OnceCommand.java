@@ -22,7 +22,7 @@ final class OnceCommand implements Callable<Integer> {
   static final int ATTEMPTS = 3;
 
   @Mixin ConfigOptions options;
-  @Mixin DebugOption debug;
+  @Mixin LogOptions debug;
 
   @Mixin DryRunOption dryRun;
 

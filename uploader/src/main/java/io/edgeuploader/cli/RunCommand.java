@@ -16,14 +16,15 @@ import picocli.CommandLine.Mixin;
     description = {
       "Run as a daemon: upload what is new every --interval seconds until stopped.",
       "SIGTERM or SIGINT stops it within 10 seconds; a commit in flight either lands whole or is"
-          + " redone at the next start. Store outages are retried with backoff."
+          + " redone at the next start. Store outages are retried with backoff.",
+      "With --metrics-port, serves Prometheus /metrics, /healthz and /readyz on 127.0.0.1."
     })
 final class RunCommand implements Callable<Integer> {
   /** How long a stop signal waits for a commit in flight, inside the 10 s we promise. */
   private static final long STOP_GRACE_SECONDS = 9;
 
   @Mixin ConfigOptions options;
-  @Mixin DebugOption debug;
+  @Mixin LogOptions debug;
 
   @Mixin DryRunOption dryRun;
 
@@ -47,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
                     }
                   },
                   "uploader-stop"));
-      try {
+      try (MetricsServer metrics = metricsServer(config, uploader)) {
         new UploadLoop(
                 uploader,
                 config.interval(),
@@ -60,5 +61,19 @@ final class RunCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /**
+   * The metrics port if one is configured. Ready means a pass or commit succeeded within two
+   * intervals and a minute: a daemon that is merely idle stays ready, one failing or stuck does
+   * not.
+   */
+  private static MetricsServer metricsServer(UploaderConfig config, Uploader uploader) {
+    if (config.metricsPort() == 0) return null;
+    return new MetricsServer(
+        config.metricsHost(),
+        config.metricsPort(),
+        uploader.metrics(),
+        config.interval().multipliedBy(2).plusMinutes(1));
   }
 }

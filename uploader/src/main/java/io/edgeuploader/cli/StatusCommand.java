@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
             + " how many rows wait to be uploaded. Writes nothing.")
 final class StatusCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
-  @Mixin DebugOption debug;
+  @Mixin LogOptions debug;
 
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;

@@ -19,7 +19,9 @@ public enum ConfigKey {
   BATCH_ROWS("batch_rows", "BATCH_ROWS", "--batch-rows"),
   TARGET_FILE_SIZE("target_file_size", "TARGET_FILE_SIZE", "--target-file-size"),
   NODE_ID("node_id", "NODE_ID", "--node-id"),
-  BUSY_TIMEOUT("busy_timeout", "SQLITE_BUSY_TIMEOUT", "--busy-timeout");
+  BUSY_TIMEOUT("busy_timeout", "SQLITE_BUSY_TIMEOUT", "--busy-timeout"),
+  METRICS_PORT("metrics_port", "METRICS_PORT", "--metrics-port"),
+  METRICS_HOST("metrics_host", "METRICS_HOST", "--metrics-host");
 
   public final String yamlKey;
   public final String envVar;

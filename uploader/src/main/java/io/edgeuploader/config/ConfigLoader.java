@@ -109,6 +109,9 @@ public final class ConfigLoader {
         Optional.ofNullable(blankToNull(v.get(ConfigKey.NODE_ID)))
             .orElseGet(ConfigLoader::hostName),
         duration(v, origin, ConfigKey.BUSY_TIMEOUT, UploaderConfig.DEFAULT_BUSY_TIMEOUT),
+        metricsPort(v, origin),
+        Optional.ofNullable(blankToNull(v.get(ConfigKey.METRICS_HOST)))
+            .orElse(UploaderConfig.DEFAULT_METRICS_HOST),
         Map.copyOf(options));
   }
 
@@ -159,6 +162,20 @@ public final class ConfigLoader {
             + text
             + "' is not a positive whole number of"
             + " rows");
+  }
+
+  private static int metricsPort(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
+    String text = v.get(ConfigKey.METRICS_PORT);
+    if (text == null || text.isEmpty()) return 0;
+    try {
+      int port = Integer.parseInt(text);
+      if (port >= 1 && port <= 65535) return port;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UserError(
+        ExitCode.CONFIG,
+        origin.get(ConfigKey.METRICS_PORT) + ": '" + text + "' is not a TCP port (1-65535)");
   }
 
   /** Bytes as a bare number, or a number with KB, MB or GB (powers of 1024). */

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param table the SQLite table, or empty to detect it
  * @param timestampColumn the timestamp column, or empty to detect it
  * @param tablePath the Delta table: a local path or a URI understood by Hadoop
+ * @param metricsPort where {@code run} serves /metrics, /healthz and /readyz, or 0 for nowhere
  * @param storageOptions extra Hadoop {@code fs.*} settings for the table's file system
  */
 public record UploaderConfig(
@@ -25,6 +26,8 @@ public record UploaderConfig(
     long targetFileBytes,
     String nodeId,
     Duration busyTimeout,
+    int metricsPort,
+    String metricsHost,
     Map<String, String> storageOptions) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(300);
@@ -32,4 +35,5 @@ public record UploaderConfig(
   public static final long DEFAULT_TARGET_FILE_BYTES = 128L << 20;
   public static final Path DEFAULT_STATE_DIR = Path.of("uploader-state");
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 }

@@ -126,9 +126,12 @@ public final class DeltaSink {
    * ConcurrentTransactionException} is thrown.
    *
    * @return the table as this commit left it (reused for the next commit instead of reloading the
-   *     log; reloaded only when Kernel had to resolve a conflict)
+   *     log; reloaded only when Kernel had to resolve a conflict), and the bytes written
    */
-  public Snapshot append(
+  /** A commit that landed: the table as it left it, and the bytes of data files it added. */
+  public record Committed(Snapshot snapshot, long bytes) {}
+
+  public Committed append(
       Snapshot base,
       String appId,
       long seq,
@@ -162,12 +165,15 @@ public final class DeltaSink {
       TransactionCommitResult result =
           txn.commit(engine, CloseableIterable.inMemoryIterable(closeable(actions.iterator())));
       runHooks(result);
-      return result
-          .getPostCommitSnapshot()
-          .orElseGet(
-              () ->
-                  latest()
-                      .orElseThrow(() -> new SinkException("table vanished after a commit", null)));
+      Snapshot after =
+          result
+              .getPostCommitSnapshot()
+              .orElseGet(
+                  () ->
+                      latest()
+                          .orElseThrow(
+                              () -> new SinkException("table vanished after a commit", null)));
+      return new Committed(after, files.stream().mapToLong(DataFileStatus::getSize).sum());
     } catch (ConcurrentTransactionException e) {
       throw e;
     } catch (IOException e) {

@@ -125,6 +125,10 @@ class DeployFilesTest {
     assertFalse(user.matches("USER (0|root)(:.*)?"), user);
     assertTrue(lines.stream().anyMatch(l -> l.contains("COPY --from=builder")));
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("ENTRYPOINT") && l.contains("uploader")));
+    // The health check names a class that exists (OperationsIT runs it against a daemon).
+    String probe = io.edgeuploader.cli.ReadyProbe.class.getName();
+    assertTrue(String.join("\n", lines).contains("HEALTHCHECK"), "has a health check");
+    assertTrue(lines.stream().anyMatch(l -> l.contains(probe)), "the check runs " + probe);
   }
 
   @Test

@@ -1,0 +1,169 @@
+package io.edgeuploader;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What an operator watches from outside: rows and bytes uploaded, commits and their duration,
+ * failures by kind, and how far behind the database each table is. Served by {@code run
+ * --metrics-port} in Prometheus text format; also the source of {@code /readyz}.
+ */
+public final class Metrics {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Clock clock;
+
+  private final Counter rowsUploaded =
+      Counter.builder()
+          .name("uploader_rows_uploaded_total")
+          .help("Rows committed to the Delta table")
+          .labelNames("table")
+          .register(registry);
+  private final Counter valuesRescued =
+      Counter.builder()
+          .name("uploader_values_rescued_total")
+          .help("Values that did not fit their column, kept in _rescued_data")
+          .labelNames("table")
+          .register(registry);
+  private final Counter commits =
+      Counter.builder()
+          .name("uploader_commits_total")
+          .help("Delta commits made")
+          .labelNames("table")
+          .register(registry);
+  private final Histogram commitDuration =
+      Histogram.builder()
+          .name("uploader_commit_duration_seconds")
+          .help("Time from reading a commit's first row to its Delta commit")
+          .unit(Unit.SECONDS)
+          .classicOnly()
+          .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+          .labelNames("table")
+          .register(registry);
+  private final Counter bytesWritten =
+      Counter.builder()
+          .name("uploader_bytes_written_total")
+          .help("Bytes of Parquet data files committed")
+          .labelNames("table")
+          .register(registry);
+  private final Counter errors =
+      Counter.builder()
+          .name("uploader_errors_total")
+          .help("Failed passes by kind: store (Delta table or its storage), sqlite")
+          .labelNames("kind")
+          .register(registry);
+  private final Counter retries =
+      Counter.builder()
+          .name("uploader_retries_total")
+          .help("Passes retried after a failure")
+          .register(registry);
+  private final Gauge rowsPending =
+      Gauge.builder()
+          .name("uploader_rows_pending")
+          .help("Rows in SQLite not yet uploaded, as of the end of the last pass")
+          .labelNames("table")
+          .register(registry);
+  private final Gauge lastSuccess =
+      Gauge.builder()
+          .name("uploader_last_success_timestamp_seconds")
+          .help("When a pass last succeeded (Unix time)")
+          .unit(Unit.SECONDS)
+          .register(registry);
+  private final Gauge deltaVersion =
+      Gauge.builder()
+          .name("uploader_delta_version")
+          .help("Version of the Delta table after this uploader's last commit")
+          .labelNames("table")
+          .register(registry);
+
+  /** Per table, the timestamp of the oldest row not yet uploaded, if any is pending. */
+  private final Map<String, Optional<Instant>> oldestPending = new ConcurrentHashMap<>();
+
+  private volatile Instant lastSucceeded;
+  private volatile Instant lastFailed;
+  private volatile String lastError = "";
+
+  public Metrics(Clock clock) {
+    this.clock = clock;
+    GaugeWithCallback.builder()
+        .name("uploader_oldest_pending_row_age_seconds")
+        .help("Age of the oldest row not yet uploaded, by its timestamp column (0 when none)")
+        .unit(Unit.SECONDS)
+        .labelNames("table")
+        .callback(
+            callback ->
+                oldestPending.forEach(
+                    (table, oldest) ->
+                        callback.call(
+                            oldest
+                                .map(t -> Math.max(0, secondsBetween(t, clock.instant())))
+                                .orElse(0.0),
+                            table)))
+        .register(registry);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  void committed(String table, long rows, long rescued, long bytes, long version, long nanos) {
+    rowsUploaded.labelValues(table).inc(rows);
+    valuesRescued.labelValues(table).inc(rescued);
+    commits.labelValues(table).inc();
+    bytesWritten.labelValues(table).inc(bytes);
+    commitDuration.labelValues(table).observe(nanos / 1e9);
+    deltaVersion.labelValues(table).set(version);
+    // A long backfill is progress too: readiness should not wait for its pass to end.
+    succeeded();
+  }
+
+  private void succeeded() {
+    Instant now = clock.instant();
+    lastSucceeded = now;
+    lastSuccess.set(now.toEpochMilli() / 1000.0);
+  }
+
+  /** A pass ended well; {@code pending} rows remain, the oldest stamped {@code oldest}. */
+  void passSucceeded(String table, long pending, Optional<Instant> oldest) {
+    succeeded();
+    rowsPending.labelValues(table).set(pending);
+    oldestPending.put(table, oldest);
+  }
+
+  void passFailed(String kind, String error, boolean retried) {
+    lastFailed = clock.instant();
+    lastError = error;
+    errors.labelValues(kind).inc();
+    if (retried) retries.inc();
+  }
+
+  /**
+   * Ready when the last pass succeeded and no longer ago than {@code within}; otherwise the reason,
+   * for the body of {@code /readyz}.
+   */
+  public Optional<String> notReadyBecause(Duration within) {
+    Instant succeeded = lastSucceeded;
+    Instant failed = lastFailed;
+    if (succeeded == null && failed == null) return Optional.of("no pass has finished yet");
+    if (failed != null && (succeeded == null || failed.isAfter(succeeded))) {
+      return Optional.of("the last pass failed: " + lastError);
+    }
+    if (succeeded.plus(within).isBefore(clock.instant())) {
+      return Optional.of("no pass has succeeded since " + succeeded);
+    }
+    return Optional.empty();
+  }
+
+  private static double secondsBetween(Instant from, Instant to) {
+    return Duration.between(from, to).toMillis() / 1000.0;
+  }
+}

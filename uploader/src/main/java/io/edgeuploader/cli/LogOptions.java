@@ -1,0 +1,40 @@
+package io.edgeuploader.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** --debug and --log-format, shared by every command. */
+final class LogOptions {
+  static boolean debug;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  @Option(
+      names = "--debug",
+      description = "Log the libraries' chatter and print stack traces of errors.")
+  void setDebug(boolean on) {
+    debug = on;
+    Logging.configure(on);
+  }
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "${env:LOG_FORMAT:-text}",
+      description =
+          "text (one 'event=... key=value' line each) or json (one JSON object per line)"
+              + " (env LOG_FORMAT; default text).")
+  void setFormat(String format) {
+    switch (format) {
+      case "text" -> Logging.json(false);
+      case "json" -> Logging.json(true);
+      default ->
+          throw new ParameterException(
+              mixee.commandLine(),
+              "--log-format / LOG_FORMAT: '" + format + "' is not text or json");
+    }
+  }
+}
