@@ -63,7 +63,8 @@ public final class Uploader implements AutoCloseable {
   private boolean cacheConsulted;
   private long lastDataVersion = Long.MIN_VALUE;
   private boolean schemaChecked;
-  private final Metrics metrics = new Metrics(Clock.systemUTC());
+  private final Clock clock = Clock.systemUTC();
+  private final Metrics metrics = new Metrics(clock);
   private Lag lag = new Lag(0, Optional.empty());
 
   Uploader(UploaderConfig config, SqliteSource source, SourceTable table, DeltaSink sink) {
@@ -174,7 +175,12 @@ public final class Uploader implements AutoCloseable {
       if (first.size() == 0) break;
       Snapshot base = snapshot.isPresent() ? snapshot.get() : createTable();
       checkSchema(base);
-      RowConverter converter = new RowConverter(base.getSchema(), table, config.nodeId());
+      RowConverter converter =
+          new RowConverter(
+              base.getSchema(),
+              table,
+              config.nodeId(),
+              ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant()));
       Cursor before = cursor;
       long began = System.nanoTime();
       RecentRows tail;
@@ -274,13 +280,14 @@ public final class Uploader implements AutoCloseable {
   }
 
   private Snapshot createTable() {
-    StructType schema = TableSchema.forSource(table);
+    StructType schema = TableSchema.forSource(table, config.auditColumns());
     return sink.create(schema);
   }
 
   private void checkSchema(Snapshot snapshot) {
     if (!schemaChecked) {
-      TableSchema.checkCompatible(sink.tablePath(), snapshot.getSchema(), table);
+      TableSchema.checkCompatible(
+          sink.tablePath(), snapshot.getSchema(), table, config.auditColumns());
       schemaChecked = true;
     }
   }

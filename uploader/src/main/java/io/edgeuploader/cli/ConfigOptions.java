@@ -102,6 +102,15 @@ final class ConfigOptions {
               + " for probes from outside a container).")
   String metricsHost;
 
+  @Option(
+      names = "--audit-columns",
+      paramLabel = "LIST",
+      description =
+          "Columns added to a new table, comma-separated: node_id (_node_id), ingested_at"
+              + " (_ingested_at), source_rowid (_source_rowid), or none (env AUDIT_COLUMNS;"
+              + " default node_id).")
+  String auditColumns;
+
   UploaderConfig load() {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     put(flags, ConfigKey.SQLITE, sqlite);
@@ -116,6 +125,7 @@ final class ConfigOptions {
     put(flags, ConfigKey.BUSY_TIMEOUT, busyTimeout);
     put(flags, ConfigKey.METRICS_PORT, metricsPort);
     put(flags, ConfigKey.METRICS_HOST, metricsHost);
+    put(flags, ConfigKey.AUDIT_COLUMNS, auditColumns);
     return ConfigLoader.load(Optional.ofNullable(config), System.getenv(), flags);
   }
 

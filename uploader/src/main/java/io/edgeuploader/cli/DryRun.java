@@ -35,7 +35,10 @@ final class DryRun {
                 .orElse(" (will be created)"));
     out.println("Node id:          " + config.nodeId());
     StructType schema =
-        progress.snapshot().map(s -> s.getSchema()).orElseGet(() -> TableSchema.forSource(table));
+        progress
+            .snapshot()
+            .map(s -> s.getSchema())
+            .orElseGet(() -> TableSchema.forSource(table, config.auditColumns()));
     out.println("Schema mapping (SQLite declared type -> Delta type):");
     int width = schema.fields().stream().mapToInt(f -> f.getName().length()).max().orElse(4);
     for (StructField f : schema.fields()) {

@@ -21,16 +21,27 @@ public enum ConfigKey {
   NODE_ID("node_id", "NODE_ID", "--node-id"),
   BUSY_TIMEOUT("busy_timeout", "SQLITE_BUSY_TIMEOUT", "--busy-timeout"),
   METRICS_PORT("metrics_port", "METRICS_PORT", "--metrics-port"),
-  METRICS_HOST("metrics_host", "METRICS_HOST", "--metrics-host");
+  METRICS_HOST("metrics_host", "METRICS_HOST", "--metrics-host"),
+  AUDIT_COLUMNS("audit_columns", "AUDIT_COLUMNS", "--audit-columns", true);
 
   public final String yamlKey;
   public final String envVar;
   public final String flag;
 
+  /**
+   * Takes a list: a YAML sequence, or comma-separated in the environment and on the command line.
+   */
+  public final boolean list;
+
   ConfigKey(String yamlKey, String envVar, String flag) {
+    this(yamlKey, envVar, flag, false);
+  }
+
+  ConfigKey(String yamlKey, String envVar, String flag, boolean list) {
     this.yamlKey = yamlKey;
     this.envVar = envVar;
     this.flag = flag;
+    this.list = list;
   }
 
   public static Optional<ConfigKey> forYamlKey(String key) {

@@ -10,9 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,6 +116,7 @@ public final class ConfigLoader {
         metricsPort(v, origin),
         Optional.ofNullable(blankToNull(v.get(ConfigKey.METRICS_HOST)))
             .orElse(UploaderConfig.DEFAULT_METRICS_HOST),
+        auditColumns(v, origin),
         Map.copyOf(options));
   }
 
@@ -162,6 +167,28 @@ public final class ConfigLoader {
             + text
             + "' is not a positive whole number of"
             + " rows");
+  }
+
+  private static Set<AuditColumn> auditColumns(
+      Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
+    String text = v.get(ConfigKey.AUDIT_COLUMNS);
+    if (text == null) return UploaderConfig.DEFAULT_AUDIT_COLUMNS;
+    Set<AuditColumn> chosen = EnumSet.noneOf(AuditColumn.class);
+    for (String part : text.split(",")) {
+      String name = part.trim();
+      if (name.isEmpty() || name.equals("none")) continue;
+      chosen.add(
+          AuditColumn.named(name)
+              .orElseThrow(
+                  () ->
+                      new UserError(
+                          ExitCode.CONFIG,
+                          origin.get(ConfigKey.AUDIT_COLUMNS)
+                              + ": unknown audit column '"
+                              + name
+                              + "'; choose from node_id, ingested_at, source_rowid (or none)")));
+    }
+    return Set.copyOf(chosen);
   }
 
   private static int metricsPort(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
@@ -257,6 +284,11 @@ public final class ConfigLoader {
                                   .orElse("")
                               + "; 'example-config' lists every key"));
       Object value = e.getValue();
+      if (key.list && value instanceof Iterable<?> items) {
+        List<String> parts = new ArrayList<>();
+        for (Object item : items) parts.add(String.valueOf(item));
+        value = String.join(",", parts);
+      }
       if (value instanceof Map || value instanceof Iterable) {
         throw new UserError(
             ExitCode.CONFIG, "config file " + file + ": key '" + name + "' takes a single value");

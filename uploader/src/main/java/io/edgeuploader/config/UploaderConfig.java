@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The validated settings of one uploader. Built only by {@link ConfigLoader}, which applies the
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param timestampColumn the timestamp column, or empty to detect it
  * @param tablePath the Delta table: a local path or a URI understood by Hadoop
  * @param metricsPort where {@code run} serves /metrics, /healthz and /readyz, or 0 for nowhere
+ * @param auditColumns the columns the uploader adds to a table it creates (besides _rescued_data)
  * @param storageOptions extra Hadoop {@code fs.*} settings for the table's file system
  */
 public record UploaderConfig(
@@ -28,6 +30,7 @@ public record UploaderConfig(
     Duration busyTimeout,
     int metricsPort,
     String metricsHost,
+    Set<AuditColumn> auditColumns,
     Map<String, String> storageOptions) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(300);
@@ -36,4 +39,5 @@ public record UploaderConfig(
   public static final Path DEFAULT_STATE_DIR = Path.of("uploader-state");
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
   public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+  public static final Set<AuditColumn> DEFAULT_AUDIT_COLUMNS = Set.of(AuditColumn.NODE_ID);
 }

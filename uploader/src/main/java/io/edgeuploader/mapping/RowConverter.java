@@ -10,6 +10,7 @@ import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
+import io.edgeuploader.config.AuditColumn;
 import io.edgeuploader.source.EpochUnit;
 import io.edgeuploader.source.RowChunk;
 import io.edgeuploader.source.SourceTable;
@@ -31,12 +32,17 @@ public final class RowConverter {
   private static final int NODE = -1;
   private static final int RESCUED = -2;
   private static final int ABSENT = -3;
+  private static final int INGESTED = -4;
+  private static final int ROWID = -5;
 
   private final StructType schema;
   private final SourceTable table;
   private final String nodeId;
 
-  /** For each Delta field, the SQLite column it comes from, or NODE / RESCUED / ABSENT. */
+  /**
+   * For each Delta field, the SQLite column it comes from, or the audit value it holds (NODE,
+   * INGESTED, ROWID), or RESCUED, or ABSENT.
+   */
   private final int[] sourceIndex;
 
   private final EpochUnit[] units;
@@ -57,7 +63,13 @@ public final class RowConverter {
   private long rescuedValues;
   private long maxTimestampMicros = Long.MIN_VALUE;
 
-  public RowConverter(StructType schema, SourceTable table, String nodeId) {
+  private final long ingestedAtMicros;
+
+  /**
+   * @param ingestedAtMicros the commit's time, for _ingested_at
+   */
+  public RowConverter(StructType schema, SourceTable table, String nodeId, long ingestedAtMicros) {
+    this.ingestedAtMicros = ingestedAtMicros;
     this.schema = schema;
     this.table = table;
     this.nodeId = nodeId;
@@ -67,7 +79,9 @@ public final class RowConverter {
     for (int f = 0; f < schema.length(); f++) {
       String name = schema.at(f).getName();
       int s = TableSchema.sourceIndex(table, name);
-      if (name.equals(TableSchema.NODE_ID)) sourceIndex[f] = NODE;
+      if (name.equals(AuditColumn.NODE_ID.deltaName)) sourceIndex[f] = NODE;
+      else if (name.equals(AuditColumn.INGESTED_AT.deltaName)) sourceIndex[f] = INGESTED;
+      else if (name.equals(AuditColumn.SOURCE_ROWID.deltaName)) sourceIndex[f] = ROWID;
       else if (name.equals(TableSchema.RESCUED_DATA)) sourceIndex[f] = RESCUED;
       else sourceIndex[f] = s >= 0 ? s : ABSENT;
       if (s >= 0) mapped[s] = true;
@@ -103,6 +117,10 @@ public final class RowConverter {
           rescuedField = f;
         } else if (s == NODE) {
           columns[f].appendUtf8(nodeIdUtf8);
+        } else if (s == INGESTED) {
+          columns[f].appendLong(ingestedAtMicros);
+        } else if (s == ROWID) {
+          columns[f].appendLong(chunk.rowid(row));
         } else if (s == ABSENT || chunk.storageClass(s, row) == RowChunk.NULL) {
           columns[f].appendNull();
         } else if (append(columns[f], schema.at(f).getDataType(), units[f], chunk, s, row)) {

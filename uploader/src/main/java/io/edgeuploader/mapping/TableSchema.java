@@ -1,11 +1,14 @@
 package io.edgeuploader.mapping;
 
 import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
 import io.edgeuploader.ExitCode;
 import io.edgeuploader.UserError;
+import io.edgeuploader.config.AuditColumn;
 import io.edgeuploader.source.SourceColumn;
 import io.edgeuploader.source.SourceTable;
 import java.util.ArrayList;
@@ -13,11 +16,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The Delta schema the uploader writes for a SQLite table, and the check of an existing one. */
 public final class TableSchema {
-  public static final String NODE_ID = "_node_id";
   public static final String RESCUED_DATA = "_rescued_data";
 
   /** Characters Delta refuses in column names unless column mapping is on (Kernel cannot). */
@@ -38,16 +41,34 @@ public final class TableSchema {
     return -1;
   }
 
+  /** The Delta type of an audit column. */
+  public static DataType type(AuditColumn audit) {
+    return switch (audit) {
+      case NODE_ID -> StringType.STRING;
+      case INGESTED_AT -> TimestampType.TIMESTAMP;
+      case SOURCE_ROWID -> LongType.LONG;
+    };
+  }
+
+  /** Whether a column name is one the uploader adds (audit columns, _rescued_data). */
+  static boolean isReserved(String deltaName) {
+    if (deltaName.equalsIgnoreCase(RESCUED_DATA)) return true;
+    for (AuditColumn audit : AuditColumn.values()) {
+      if (deltaName.equalsIgnoreCase(audit.deltaName)) return true;
+    }
+    return false;
+  }
+
   /**
-   * Refuses SQLite columns the uploader cannot carry faithfully: one named like an audit column
-   * (its values would be shadowed), or two whose Delta names collide (readers such as Spark compare
-   * names case-insensitively).
+   * Refuses SQLite columns the uploader cannot carry faithfully: one named like a column the
+   * uploader adds (its values would be shadowed), or two whose Delta names collide (readers such as
+   * Spark compare names case-insensitively).
    */
   public static void checkSource(SourceTable table) {
     Map<String, String> seen = new HashMap<>();
     for (SourceColumn c : table.columns()) {
       String name = deltaName(c.name());
-      if (name.equalsIgnoreCase(NODE_ID) || name.equalsIgnoreCase(RESCUED_DATA)) {
+      if (isReserved(name)) {
         throw new UserError(
             ExitCode.SOURCE,
             "table '"
@@ -77,14 +98,16 @@ public final class TableSchema {
 
   /**
    * One column per SQLite column, same order, same names (characters Delta refuses become '_'),
-   * then the two audit columns.
+   * then the chosen audit columns in a fixed order, then _rescued_data.
    */
-  public static StructType forSource(SourceTable table) {
+  public static StructType forSource(SourceTable table, Set<AuditColumn> audit) {
     List<StructField> fields = new ArrayList<>();
     for (SourceColumn c : table.columns()) {
       fields.add(new StructField(deltaName(c.name()), deltaType(table, c), true));
     }
-    fields.add(new StructField(NODE_ID, StringType.STRING, true));
+    for (AuditColumn a : AuditColumn.values()) {
+      if (audit.contains(a)) fields.add(new StructField(a.deltaName, type(a), true));
+    }
     fields.add(new StructField(RESCUED_DATA, StringType.STRING, true));
     return new StructType(fields);
   }
@@ -95,14 +118,28 @@ public final class TableSchema {
 
   /**
    * Refuses an existing table the uploader cannot append to without losing data. SQLite columns the
-   * table lacks are fine (carried in _rescued_data); table columns SQLite lacks stay NULL.
+   * table lacks are fine (carried in _rescued_data); table columns SQLite lacks stay NULL. Audit
+   * columns are chosen when a table is created: the table must have those asked for now (Kernel
+   * cannot add columns to a table), and those it has are filled whatever the config says.
    */
-  public static void checkCompatible(String tablePath, StructType existing, SourceTable table) {
+  public static void checkCompatible(
+      String tablePath, StructType existing, SourceTable table, Set<AuditColumn> audit) {
     List<String> problems = new ArrayList<>();
-    for (String audit : List.of(NODE_ID, RESCUED_DATA)) {
-      int i = existing.indexOf(audit);
-      if (i < 0 || !(existing.at(i).getDataType() instanceof StringType)) {
-        problems.add("it has no string column " + audit);
+    int rescued = existing.indexOf(RESCUED_DATA);
+    if (rescued < 0 || !(existing.at(rescued).getDataType() instanceof StringType)) {
+      problems.add("it has no string column " + RESCUED_DATA);
+    }
+    for (AuditColumn a : AuditColumn.values()) {
+      int i = existing.indexOf(a.deltaName);
+      if (i >= 0 && !existing.at(i).getDataType().equivalent(type(a))) {
+        problems.add("column " + a.deltaName + " is not " + type(a));
+      } else if (i < 0 && audit.contains(a)) {
+        problems.add(
+            "it has no column "
+                + a.deltaName
+                + " (audit_columns asks for "
+                + a.configName
+                + "; audit columns are chosen when a table is created)");
       }
     }
     for (StructField field : existing.fields()) {

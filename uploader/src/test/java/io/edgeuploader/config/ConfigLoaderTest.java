@@ -35,6 +35,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void listKeysTakeAYamlSequenceOrCommasAndSizesTakeUnits() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(
+        file,
+        "sqlite: a.db\ntable_path: t\naudit_columns: [node_id, source_rowid]\n"
+            + "target_file_size: 64MB\n");
+    UploaderConfig c = ConfigLoader.load(Optional.of(file), Map.of(), Map.of());
+    assertEquals(java.util.Set.of(AuditColumn.NODE_ID, AuditColumn.SOURCE_ROWID), c.auditColumns());
+    assertEquals(64L << 20, c.targetFileBytes());
+    c = ConfigLoader.load(Optional.of(file), Map.of("AUDIT_COLUMNS", "ingested_at"), Map.of());
+    assertEquals(java.util.Set.of(AuditColumn.INGESTED_AT), c.auditColumns());
+    assertEquals(0, c.metricsPort(), "metrics are off unless asked for");
+  }
+
+  @Test
   void storageOptionsPassHadoopSettingsThroughAndRefuseOthers() throws Exception {
     Path file = dir.resolve("c.yaml");
     Files.writeString(
