@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
 
 /**
  * The rows of one commit, read from SQLite in chunks while Kernel writes them: the next chunk is
@@ -37,6 +38,7 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
   /** The chunk being read, or null when the commit has all its rows. */
   private Future<Chunk> next;
 
+  private final LongConsumer onRows;
   private long rows;
   private long lastRowid;
 
@@ -53,7 +55,9 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
       long afterRowid,
       long end,
       int maxRows,
-      RowChunk firstChunk) {
+      RowChunk firstChunk,
+      LongConsumer onRows) {
+    this.onRows = onRows;
     this.source = source;
     this.table = table;
     this.converter = converter;
@@ -97,6 +101,7 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
     int n = chunk.rows().size();
     remaining -= n;
     rows += n;
+    onRows.accept(n);
     lastRowid = chunk.rows().rowid(n - 1);
     afterRowid = lastRowid;
     previousRows = currentRows;

@@ -18,6 +18,7 @@ import io.edgeuploader.source.SourceTable;
 import io.edgeuploader.source.SqliteSource;
 import io.edgeuploader.source.TableDetector;
 import io.edgeuploader.source.TimestampParser;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -66,6 +67,7 @@ public final class Uploader implements AutoCloseable {
   private final Clock clock = Clock.systemUTC();
   private final Metrics metrics = new Metrics(clock);
   private Lag lag = new Lag(0, Optional.empty());
+  private PrintStream terminal;
 
   Uploader(UploaderConfig config, SqliteSource source, SourceTable table, DeltaSink sink) {
     this.config = config;
@@ -168,6 +170,7 @@ public final class Uploader implements AutoCloseable {
     long rescued = 0;
     int commits = 0;
     long version = -1;
+    ProgressLine progress = progressLine(end);
     while (!stopRequested.getAsBoolean()) {
       RowChunk first =
           source.rowsAfter(
@@ -188,7 +191,15 @@ public final class Uploader implements AutoCloseable {
       long bytes;
       try (BatchFeed feed =
           new BatchFeed(
-              source, table, converter, reader, cursor.rowid(), end, config.batchRows(), first)) {
+              source,
+              table,
+              converter,
+              reader,
+              cursor.rowid(),
+              end,
+              config.batchRows(),
+              first,
+              progress == null ? n -> {} : progress::advance)) {
         Supplier<Cursor> after =
             () ->
                 before.next(
@@ -245,16 +256,31 @@ public final class Uploader implements AutoCloseable {
             TableSchema.RESCUED_DATA);
       }
     }
+    if (progress != null) progress.finish();
     lag = lag();
     metrics.passSucceeded(table.name(), lag.rows(), lag.oldest());
     return commits == 0 ? PassResult.NOTHING : new PassResult(rows, commits, rescued, version);
+  }
+
+  /** Draws a backfill's progress on {@code terminal} (the CLI passes stderr when on a terminal). */
+  public void showProgressOn(PrintStream terminal) {
+    this.terminal = terminal;
+  }
+
+  /** A progress line for this pass if it is long enough to want one (over one read chunk). */
+  private ProgressLine progressLine(long end) {
+    if (terminal == null) return null;
+    long total = source.countBetween(table, cursor.rowid(), end);
+    return total > BatchFeed.CHUNK_ROWS
+        ? new ProgressLine(terminal, total, System::nanoTime)
+        : null;
   }
 
   /** Rows in SQLite past the cursor, and the timestamp of the first of them if it has one. */
   public record Lag(long rows, Optional<Instant> oldest) {}
 
   private Lag lag() {
-    long pending = source.countAfter(table, cursor.rowid());
+    long pending = source.countBetween(table, cursor.rowid(), Long.MAX_VALUE);
     if (pending == 0) return new Lag(0, Optional.empty());
     RowChunk next = source.rowsAfter(table, cursor.rowid(), Long.MAX_VALUE, 1);
     int ts = table.indexOf(table.timestamp().name());
@@ -399,7 +425,7 @@ public final class Uploader implements AutoCloseable {
   public Progress progress() {
     Optional<Snapshot> snapshot = sink.latest();
     Cursor c = reconcile(snapshot);
-    long pending = source.countAfter(table, findStart(c).rowid());
+    long pending = source.countBetween(table, findStart(c).rowid(), Long.MAX_VALUE);
     long deltaRows = snapshot.map(sink::rowCount).orElse(0L);
     return new Progress(snapshot, c, pending, deltaRows);
   }

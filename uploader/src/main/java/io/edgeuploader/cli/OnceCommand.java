@@ -32,6 +32,7 @@ final class OnceCommand implements Callable<Integer> {
     try (Uploader uploader = Uploader.open(config)) {
       if (dryRun.printIfRequested(uploader, config)) return 0;
       uploader.cache().checkWritable();
+      if (System.console() != null) uploader.showProgressOn(System.err);
       System.out.println(Summary.of(uploader, passWithRetries(uploader)));
       return 0;
     }

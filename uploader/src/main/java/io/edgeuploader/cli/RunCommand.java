@@ -34,6 +34,7 @@ final class RunCommand implements Callable<Integer> {
     try (Uploader uploader = Uploader.open(config)) {
       if (dryRun.printIfRequested(uploader, config)) return 0;
       uploader.cache().checkWritable();
+      if (System.console() != null) uploader.showProgressOn(System.err);
       CountDownLatch stop = new CountDownLatch(1);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()

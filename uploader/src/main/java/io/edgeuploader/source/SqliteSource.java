@@ -183,10 +183,13 @@ public final class SqliteSource implements AutoCloseable {
     return scalarLong("SELECT coalesce(max(" + t.rowidName() + "), 0) FROM " + quote(t.name()));
   }
 
-  public long countAfter(SourceTable t, long rowid) {
-    String sql = "SELECT count(*) FROM " + quote(t.name()) + " WHERE " + t.rowidName() + " > ?";
+  /** Rows with a rowid above {@code rowid} and at most {@code end}. */
+  public long countBetween(SourceTable t, long rowid, long end) {
+    String r = t.rowidName();
+    String sql =
+        "SELECT count(*) FROM " + quote(t.name()) + " WHERE " + r + " > ? AND " + r + " <= ?";
     long[] count = new long[1];
-    query(t, "count", sql, rs -> count[0] = rs.getLong(1), rowid);
+    query(t, "count", sql, rs -> count[0] = rs.getLong(1), rowid, end);
     return count[0];
   }
 
