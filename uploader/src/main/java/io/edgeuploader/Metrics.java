@@ -88,9 +88,10 @@ public final class Metrics {
   /** Per table, the timestamp of the oldest row not yet uploaded, if any is pending. */
   private final Map<String, Optional<Instant>> oldestPending = new ConcurrentHashMap<>();
 
-  private volatile Instant lastSucceeded;
-  private volatile Instant lastFailed;
-  private volatile String lastError = "";
+  /** Per table: when it last succeeded and last failed, and why; readiness looks at every one. */
+  private record Health(Instant succeeded, Instant failed, String error) {}
+
+  private final Map<String, Health> health = new ConcurrentHashMap<>();
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -123,42 +124,45 @@ public final class Metrics {
     commitDuration.labelValues(table).observe(nanos / 1e9);
     deltaVersion.labelValues(table).set(version);
     // A long backfill is progress too: readiness should not wait for its pass to end.
-    succeeded();
+    succeeded(table);
   }
 
-  private void succeeded() {
+  private void succeeded(String table) {
     Instant now = clock.instant();
-    lastSucceeded = now;
+    health.merge(
+        table, new Health(now, null, ""), (old, x) -> new Health(now, old.failed, old.error));
     lastSuccess.set(now.toEpochMilli() / 1000.0);
   }
 
   /** A pass ended well; {@code pending} rows remain, the oldest stamped {@code oldest}. */
   void passSucceeded(String table, long pending, Optional<Instant> oldest) {
-    succeeded();
+    succeeded(table);
     rowsPending.labelValues(table).set(pending);
     oldestPending.put(table, oldest);
   }
 
-  void passFailed(String kind, String error, boolean retried) {
-    lastFailed = clock.instant();
-    lastError = error;
+  void passFailed(String table, String kind, String error, boolean retried) {
+    Instant now = clock.instant();
+    health.merge(
+        table, new Health(null, now, error), (old, x) -> new Health(old.succeeded, now, error));
     errors.labelValues(kind).inc();
     if (retried) retries.inc();
   }
 
   /**
-   * Ready when the last pass succeeded and no longer ago than {@code within}; otherwise the reason,
-   * for the body of {@code /readyz}.
+   * Ready when every table's last pass succeeded, no longer ago than {@code within}; otherwise the
+   * reason, for the body of {@code /readyz}.
    */
   public Optional<String> notReadyBecause(Duration within) {
-    Instant succeeded = lastSucceeded;
-    Instant failed = lastFailed;
-    if (succeeded == null && failed == null) return Optional.of("no pass has finished yet");
-    if (failed != null && (succeeded == null || failed.isAfter(succeeded))) {
-      return Optional.of("the last pass failed: " + lastError);
-    }
-    if (succeeded.plus(within).isBefore(clock.instant())) {
-      return Optional.of("no pass has succeeded since " + succeeded);
+    if (health.isEmpty()) return Optional.of("no pass has finished yet");
+    for (Map.Entry<String, Health> e : health.entrySet()) {
+      Health h = e.getValue();
+      if (h.failed != null && (h.succeeded == null || h.failed.isAfter(h.succeeded))) {
+        return Optional.of("the last pass of table " + e.getKey() + " failed: " + h.error);
+      }
+      if (h.succeeded.plus(within).isBefore(clock.instant())) {
+        return Optional.of("table " + e.getKey() + " has not succeeded since " + h.succeeded);
+      }
     }
     return Optional.empty();
   }

@@ -3,6 +3,7 @@ package io.edgeuploader;
 import io.edgeuploader.sink.SinkException;
 import io.edgeuploader.source.SourceException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -24,61 +25,74 @@ public final class UploadLoop {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  private final Uploader uploader;
+  private final List<Uploader> uploaders;
   private final Duration interval;
   private final BooleanSupplier stopRequested;
   private final Sleeper sleeper;
   private final Random random;
 
   public UploadLoop(
-      Uploader uploader,
+      List<Uploader> uploaders,
       Duration interval,
       BooleanSupplier stopRequested,
       Sleeper sleeper,
       Random random) {
-    this.uploader = uploader;
+    this.uploaders = uploaders;
     this.interval = interval;
     this.stopRequested = stopRequested;
     this.sleeper = sleeper;
     this.random = random;
   }
 
+  /**
+   * Each pass visits every table; one that fails does not hold back the others, and the pass counts
+   * as failed (backoff) until all succeed.
+   */
   public void run() throws InterruptedException {
     int failures = 0;
-    boolean mustPass = true;
+    boolean[] mustPass = new boolean[uploaders.size()];
+    java.util.Arrays.fill(mustPass, true);
     log.info(
-        "event=loop_started interval_s={} table={}", interval.toSeconds(), uploader.table().name());
+        "event=loop_started interval_s={} table={}",
+        interval.toSeconds(),
+        String.join(",", uploaders.stream().map(u -> u.table().name()).toList()));
     while (!stopRequested.getAsBoolean()) {
+      String error = null;
+      for (int i = 0; i < uploaders.size() && !stopRequested.getAsBoolean(); i++) {
+        Uploader uploader = uploaders.get(i);
+        try {
+          if (mustPass[i] || uploader.sourceChanged()) {
+            uploader.uploadPending(stopRequested);
+          } else {
+            Uploader.Lag lag = uploader.lastLag();
+            uploader.metrics().passSucceeded(uploader.table().name(), lag.rows(), lag.oldest());
+          }
+          mustPass[i] = false;
+        } catch (SinkException | SourceException e) {
+          mustPass[i] = true;
+          String table = uploader.table().name();
+          error = table + ": " + e.getMessage();
+          uploader
+              .metrics()
+              .passFailed(table, e instanceof SinkException ? "store" : "sqlite", error, true);
+        }
+      }
       Duration wait = interval;
-      try {
-        if (mustPass || uploader.sourceChanged()) {
-          uploader.uploadPending(stopRequested);
-        } else {
-          Uploader.Lag lag = uploader.lastLag();
-          uploader.metrics().passSucceeded(uploader.table().name(), lag.rows(), lag.oldest());
-        }
-        mustPass = false;
-        if (failures > 0) {
-          log.info("event=recovered failed_passes={}", failures);
-          failures = 0;
-        }
-      } catch (SinkException | SourceException e) {
+      if (error == null && failures > 0) {
+        log.info("event=recovered failed_passes={}", failures);
+        failures = 0;
+      } else if (error != null) {
         failures++;
-        mustPass = true;
         wait = backoff(failures);
-        uploader
-            .metrics()
-            .passFailed(e instanceof SinkException ? "store" : "sqlite", e.getMessage(), true);
         if (failures == 1) {
           log.warn(
-              "event=pass_failed error=\"{}\"; retrying with backoff, rows stay in SQLite",
-              e.getMessage());
+              "event=pass_failed error=\"{}\"; retrying with backoff, rows stay in SQLite", error);
         } else {
           log.debug(
               "event=pass_failed attempt={} retry_in_ms={} error=\"{}\"",
               failures,
               wait.toMillis(),
-              e.getMessage());
+              error);
         }
       }
       sleeper.sleep(wait);

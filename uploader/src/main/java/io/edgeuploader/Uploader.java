@@ -65,12 +65,18 @@ public final class Uploader implements AutoCloseable {
   private long lastDataVersion = Long.MIN_VALUE;
   private boolean schemaChecked;
   private final Clock clock = Clock.systemUTC();
-  private final Metrics metrics = new Metrics(clock);
+  private final Metrics metrics;
   private Lag lag = new Lag(0, Optional.empty());
   private PrintStream terminal;
 
-  Uploader(UploaderConfig config, SqliteSource source, SourceTable table, DeltaSink sink) {
+  Uploader(
+      UploaderConfig config,
+      SqliteSource source,
+      SourceTable table,
+      DeltaSink sink,
+      Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.source = source;
     this.table = table;
     this.sink = sink;
@@ -86,6 +92,11 @@ public final class Uploader implements AutoCloseable {
 
   /** As {@link #open(UploaderConfig)}, with credentials and endpoints from {@code env}. */
   public static Uploader open(UploaderConfig config, Map<String, String> env) {
+    return open(config, env, new Metrics(Clock.systemUTC()));
+  }
+
+  /** As {@link #open(UploaderConfig, Map)}, counting into {@code metrics}. */
+  static Uploader open(UploaderConfig config, Map<String, String> env, Metrics metrics) {
     SqliteSource source = SqliteSource.open(config.sqlite(), config.busyTimeout());
     try {
       SourceTable table = TableDetector.describe(source, config.table(), config.timestampColumn());
@@ -102,8 +113,8 @@ public final class Uploader implements AutoCloseable {
           config,
           source,
           table,
-          new DeltaSink(
-              config.tablePath(), env, config.storageOptions(), config.targetFileBytes()));
+          new DeltaSink(config.tablePath(), env, config.storageOptions(), config.targetFileBytes()),
+          metrics);
     } catch (RuntimeException e) {
       source.close();
       throw e;

@@ -37,7 +37,7 @@ class UploadLoopTest {
       s.execute("BEGIN EXCLUSIVE");
       UploadLoop loop =
           new UploadLoop(
-              uploader,
+              List.of(uploader),
               Duration.ofSeconds(60),
               stop::get,
               d -> {

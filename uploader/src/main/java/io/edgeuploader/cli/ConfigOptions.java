@@ -5,6 +5,7 @@ import io.edgeuploader.config.ConfigLoader;
 import io.edgeuploader.config.UploaderConfig;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -111,7 +112,8 @@ final class ConfigOptions {
               + " default node_id).")
   String auditColumns;
 
-  UploaderConfig load() {
+  /** One config per table to upload (a config file may list several under 'tables:'). */
+  List<UploaderConfig> load() {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     put(flags, ConfigKey.SQLITE, sqlite);
     put(flags, ConfigKey.TABLE, table);
@@ -126,7 +128,7 @@ final class ConfigOptions {
     put(flags, ConfigKey.METRICS_PORT, metricsPort);
     put(flags, ConfigKey.METRICS_HOST, metricsHost);
     put(flags, ConfigKey.AUDIT_COLUMNS, auditColumns);
-    return ConfigLoader.load(Optional.ofNullable(config), System.getenv(), flags);
+    return ConfigLoader.loadTables(Optional.ofNullable(config), System.getenv(), flags);
   }
 
   private static void put(Map<ConfigKey, String> flags, ConfigKey key, String value) {

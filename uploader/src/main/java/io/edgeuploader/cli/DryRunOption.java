@@ -1,7 +1,8 @@
 package io.edgeuploader.cli;
 
-import io.edgeuploader.Uploader;
+import io.edgeuploader.Uploaders;
 import io.edgeuploader.config.UploaderConfig;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** --dry-run of the uploading commands: every decision shown, nothing written. */
@@ -12,10 +13,13 @@ final class DryRunOption {
           "Show the table, timestamp column, schema mapping and pending rows; write nothing.")
   boolean enabled;
 
-  /** Prints the plan and returns true if this is a dry run. */
-  boolean printIfRequested(Uploader uploader, UploaderConfig config) {
+  /** Prints the plan of each table and returns true if this is a dry run. */
+  boolean printIfRequested(Uploaders uploaders, List<UploaderConfig> configs) {
     if (!enabled) return false;
-    DryRun.print(uploader, config, System.out);
+    for (int i = 0; i < configs.size(); i++) {
+      if (i > 0) System.out.println();
+      DryRun.print(uploaders.list().get(i), configs.get(i), System.out);
+    }
     System.out.println("Dry run: nothing was written.");
     return true;
   }

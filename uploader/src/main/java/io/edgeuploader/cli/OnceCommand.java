@@ -1,9 +1,11 @@
 package io.edgeuploader.cli;
 
 import io.edgeuploader.Uploader;
+import io.edgeuploader.Uploaders;
 import io.edgeuploader.config.UploaderConfig;
 import io.edgeuploader.sink.SinkException;
 import io.edgeuploader.source.SourceException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Mixin;
     name = "once",
     mixinStandardHelpOptions = true,
     description = {
-      "Upload every pending row (in as many commits as needed), then exit 0.",
+      "Upload every pending row (in as many commits as needed) of each table, then exit 0.",
       "For cron jobs, batch jobs and backfills."
     })
 final class OnceCommand implements Callable<Integer> {
@@ -28,12 +30,14 @@ final class OnceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    UploaderConfig config = options.load();
-    try (Uploader uploader = Uploader.open(config)) {
-      if (dryRun.printIfRequested(uploader, config)) return 0;
-      uploader.cache().checkWritable();
-      if (System.console() != null) uploader.showProgressOn(System.err);
-      System.out.println(Summary.of(uploader, passWithRetries(uploader)));
+    List<UploaderConfig> configs = options.load();
+    try (Uploaders uploaders = Uploaders.open(configs, System.getenv())) {
+      if (dryRun.printIfRequested(uploaders, configs)) return 0;
+      for (Uploader u : uploaders.list()) u.cache().checkWritable();
+      for (Uploader u : uploaders.list()) {
+        if (System.console() != null) u.showProgressOn(System.err);
+        System.out.println(Summary.of(u, passWithRetries(u)));
+      }
       return 0;
     }
   }

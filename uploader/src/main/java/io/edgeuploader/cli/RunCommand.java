@@ -1,8 +1,11 @@
 package io.edgeuploader.cli;
 
+import io.edgeuploader.Metrics;
 import io.edgeuploader.UploadLoop;
 import io.edgeuploader.Uploader;
+import io.edgeuploader.Uploaders;
 import io.edgeuploader.config.UploaderConfig;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,11 +33,14 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    UploaderConfig config = options.load();
-    try (Uploader uploader = Uploader.open(config)) {
-      if (dryRun.printIfRequested(uploader, config)) return 0;
-      uploader.cache().checkWritable();
-      if (System.console() != null) uploader.showProgressOn(System.err);
+    List<UploaderConfig> configs = options.load();
+    UploaderConfig config = configs.get(0); // settings other than the table are shared
+    try (Uploaders uploaders = Uploaders.open(configs, System.getenv())) {
+      if (dryRun.printIfRequested(uploaders, configs)) return 0;
+      for (Uploader u : uploaders.list()) {
+        u.cache().checkWritable();
+        if (System.console() != null) u.showProgressOn(System.err);
+      }
       CountDownLatch stop = new CountDownLatch(1);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
@@ -49,9 +55,9 @@ final class RunCommand implements Callable<Integer> {
                     }
                   },
                   "uploader-stop"));
-      try (MetricsServer metrics = metricsServer(config, uploader)) {
+      try (MetricsServer metrics = metricsServer(config, uploaders.metrics())) {
         new UploadLoop(
-                uploader,
+                uploaders.list(),
                 config.interval(),
                 () -> stop.getCount() == 0,
                 d -> stop.await(d.toMillis(), TimeUnit.MILLISECONDS),
@@ -69,12 +75,12 @@ final class RunCommand implements Callable<Integer> {
    * intervals and a minute: a daemon that is merely idle stays ready, one failing or stuck does
    * not.
    */
-  private static MetricsServer metricsServer(UploaderConfig config, Uploader uploader) {
+  private static MetricsServer metricsServer(UploaderConfig config, Metrics metrics) {
     if (config.metricsPort() == 0) return null;
     return new MetricsServer(
         config.metricsHost(),
         config.metricsPort(),
-        uploader.metrics(),
+        metrics,
         config.interval().multipliedBy(2).plusMinutes(1));
   }
 }

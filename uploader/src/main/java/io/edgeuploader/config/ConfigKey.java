@@ -52,7 +52,7 @@ public enum ConfigKey {
   public static Optional<String> closestYamlKey(String key) {
     return java.util.stream.Stream.concat(
             Arrays.stream(values()).map(k -> k.yamlKey),
-            java.util.stream.Stream.of("storage_options"))
+            java.util.stream.Stream.of("storage_options", "tables"))
         .min(Comparator.comparingInt(k -> editDistance(k, key)))
         .filter(k -> editDistance(k, key) <= Math.max(2, key.length() / 3));
   }

@@ -29,21 +29,42 @@ import org.yaml.snakeyaml.error.YAMLException;
 /** Merges flags, environment, YAML file and defaults into one validated {@link UploaderConfig}. */
 public final class ConfigLoader {
   static final String STORAGE_OPTIONS = "storage_options";
+  static final String TABLES = "tables";
+
+  /** The keys an entry of {@code tables:} may have: what differs from one table to the next. */
+  private static final List<ConfigKey> PER_TABLE =
+      List.of(ConfigKey.TABLE, ConfigKey.TIMESTAMP_COLUMN, ConfigKey.TABLE_PATH);
+
   private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)?");
   private static final Pattern SIZE =
       Pattern.compile("(\\d{1,15})\\s*(KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
 
   private ConfigLoader() {}
 
+  /** The settings of a single-table configuration (see {@link #loadTables}). */
+  public static UploaderConfig load(
+      Optional<Path> file, Map<String, String> env, Map<ConfigKey, String> flags) {
+    List<UploaderConfig> tables = loadTables(file, env, flags);
+    if (tables.size() != 1) {
+      throw new UserError(ExitCode.CONFIG, "this command takes one table, the config has a list");
+    }
+    return tables.get(0);
+  }
+
   /**
+   * The settings of each table to upload: one, or one per entry of the file's {@code tables:} list,
+   * each entry giving its table, timestamp column and Delta table path.
+   *
    * @param file the YAML file, if one was given
    * @param env the process environment (a parameter so tests need not mutate the real one)
    * @param flags values given on the command line
    */
-  public static UploaderConfig load(
+  public static List<UploaderConfig> loadTables(
       Optional<Path> file, Map<String, String> env, Map<ConfigKey, String> flags) {
     Map<String, String> storageOptions = new TreeMap<>();
-    Map<ConfigKey, String> fromFile = file.map(f -> readYaml(f, storageOptions)).orElse(Map.of());
+    List<Map<ConfigKey, String>> tables = new ArrayList<>();
+    Map<ConfigKey, String> fromFile =
+        file.map(f -> readYaml(f, storageOptions, tables)).orElse(Map.of());
     Map<ConfigKey, String> merged = new EnumMap<>(ConfigKey.class);
     Map<ConfigKey, String> origin = new EnumMap<>(ConfigKey.class);
     for (ConfigKey key : ConfigKey.values()) {
@@ -57,7 +78,49 @@ public final class ConfigLoader {
           origin);
       pick(key, fromFile.get(key), fileOrigin, merged, origin);
     }
-    return build(merged, origin, storageOptions);
+    if (tables.isEmpty()) return List.of(build(merged, origin, storageOptions));
+    List<UploaderConfig> configs = new ArrayList<>();
+    Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < tables.size(); i++) {
+      Map<ConfigKey, String> one = new EnumMap<>(merged);
+      Map<ConfigKey, String> oneOrigin = new EnumMap<>(origin);
+      for (ConfigKey key : PER_TABLE) {
+        if (merged.containsKey(key)) {
+          throw new UserError(
+              ExitCode.CONFIG,
+              origin.get(key)
+                  + " conflicts with the '"
+                  + TABLES
+                  + ":' list in "
+                  + file.get()
+                  + "; give "
+                  + key.yamlKey
+                  + " in each entry of the list instead");
+        }
+        String value = tables.get(i).get(key);
+        if (value != null) {
+          one.put(key, value);
+          oneOrigin.put(key, "key '" + key.yamlKey + "' of tables[" + i + "] in " + file.get());
+        }
+      }
+      String table = one.get(ConfigKey.TABLE);
+      if (table == null || table.isEmpty() || !one.containsKey(ConfigKey.TABLE_PATH)) {
+        throw new UserError(
+            ExitCode.CONFIG,
+            "tables["
+                + i
+                + "] in "
+                + file.get()
+                + " needs both 'table' and 'table_path' (and may give 'timestamp_column')");
+      }
+      if (!names.add(table)) {
+        throw new UserError(
+            ExitCode.CONFIG,
+            "table '" + table + "' appears twice in '" + TABLES + ":' of " + file.get());
+      }
+      configs.add(build(one, oneOrigin, storageOptions));
+    }
+    return List.copyOf(configs);
   }
 
   private static void pick(
@@ -229,7 +292,8 @@ public final class ConfigLoader {
             + "' is not a positive size; use bytes or a number with KB, MB or GB (128MB)");
   }
 
-  private static Map<ConfigKey, String> readYaml(Path file, Map<String, String> storageOptions) {
+  private static Map<ConfigKey, String> readYaml(
+      Path file, Map<String, String> storageOptions, List<Map<ConfigKey, String>> tables) {
     Object doc;
     try (Reader reader = Files.newBufferedReader(file)) {
       doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
@@ -268,6 +332,10 @@ public final class ConfigLoader {
         readStorageOptions(file, e.getValue(), storageOptions);
         continue;
       }
+      if (name.equals(TABLES)) {
+        readTables(file, e.getValue(), tables);
+        continue;
+      }
       ConfigKey key =
           ConfigKey.forYamlKey(name)
               .orElseThrow(
@@ -296,6 +364,31 @@ public final class ConfigLoader {
       if (value != null) values.put(key, String.valueOf(value));
     }
     return values;
+  }
+
+  private static void readTables(Path file, Object value, List<Map<ConfigKey, String>> into) {
+    if (value == null) return;
+    String usage =
+        "config file "
+            + file
+            + ": '"
+            + TABLES
+            + "' must be a list of mappings with 'table', 'table_path' and optionally"
+            + " 'timestamp_column'";
+    if (!(value instanceof List<?> entries)) throw new UserError(ExitCode.CONFIG, usage);
+    for (Object entry : entries) {
+      if (!(entry instanceof Map<?, ?> fields)) throw new UserError(ExitCode.CONFIG, usage);
+      Map<ConfigKey, String> table = new EnumMap<>(ConfigKey.class);
+      for (Map.Entry<?, ?> f : fields.entrySet()) {
+        String name = String.valueOf(f.getKey());
+        Optional<ConfigKey> key = ConfigKey.forYamlKey(name).filter(PER_TABLE::contains);
+        if (key.isEmpty() || f.getValue() instanceof Map || f.getValue() instanceof Iterable) {
+          throw new UserError(ExitCode.CONFIG, usage + " ('" + name + "' is not one of them)");
+        }
+        if (f.getValue() != null) table.put(key.get(), String.valueOf(f.getValue()).trim());
+      }
+      into.add(table);
+    }
   }
 
   /** The escape hatch: Hadoop file system settings, passed through as they are. */

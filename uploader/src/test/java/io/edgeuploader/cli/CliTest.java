@@ -123,6 +123,62 @@ class CliTest {
   }
 
   @Test
+  void aTablesListUploadsEachTableToItsOwnDeltaTableWithItsOwnCursor() throws Exception {
+    db.sql(
+        "CREATE TABLE readings (id INTEGER PRIMARY KEY, ts TEXT, v REAL)",
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, at INTEGER, what TEXT)",
+        "INSERT INTO readings (ts, v) VALUES ('2024-01-01T00:00:00Z', 1), ('2024-01-01T00:00:01Z', 2)",
+        "INSERT INTO events (at, what) VALUES (1704067200, 'boot')");
+    Path lake = dir.resolve("lake");
+    Path config = dir.resolve("tables.yaml");
+    Files.writeString(
+        config,
+        "sqlite: "
+            + db.file
+            + "\nstate_dir: "
+            + db.state
+            + "\nnode_id: n1\ntables:\n"
+            + "  - table: readings\n    table_path: "
+            + lake.resolve("readings")
+            + "\n  - table: events\n    timestamp_column: at\n    table_path: "
+            + lake.resolve("events")
+            + "\n");
+    assertEquals(0, run("once", "--config", config.toString()), err());
+    assertTrue(out().contains("uploaded 2 rows from readings"), out());
+    assertTrue(out().contains("uploaded 1 rows from events"), out());
+    assertEquals(2, new io.edgeuploader.DeltaTableReader(lake.resolve("readings")).rows().size());
+    assertEquals(1, new io.edgeuploader.DeltaTableReader(lake.resolve("events")).rows().size());
+
+    db.sql("INSERT INTO events (at, what) VALUES (1704067201, 'alarm')");
+    assertEquals(0, run("once", "--config", config.toString()), err());
+    assertTrue(out().contains("nothing new in readings"), out());
+    assertTrue(out().contains("uploaded 1 rows from events"), out());
+
+    assertEquals(0, run("status", "--json", "--config", config.toString()));
+    List<JsonNode> status = new ArrayList<>();
+    for (String line : out().strip().split("\n")) status.add(new ObjectMapper().readTree(line));
+    assertEquals(2, status.size(), out());
+    assertEquals("readings", status.get(0).get("table").asText());
+    assertEquals(1, status.get(0).get("delta_version").asLong());
+    assertEquals("events", status.get(1).get("table").asText());
+    assertEquals("at", status.get(1).get("timestamp_column").asText());
+    assertEquals(2, status.get(1).get("delta_version").asLong());
+    assertEquals(2, status.get(1).get("uploaded_rows").asLong());
+
+    assertUserError(
+        2,
+        "conflicts with the 'tables:' list",
+        "once",
+        "--config",
+        config.toString(),
+        "--table-path",
+        "/elsewhere");
+    Files.writeString(config, "sqlite: " + db.file + "\ntables:\n  - table: readings\n");
+    assertUserError(
+        2, "needs both 'table' and 'table_path'", "once", "--config", config.toString());
+  }
+
+  @Test
   void dryRunShowsTheDecisionsAndWritesNothing() throws Exception {
     db.sql(
         "CREATE TABLE readings (id INTEGER PRIMARY KEY, recorded_at DATETIME, v REAL)",
