@@ -40,3 +40,13 @@ DESCRIBE HISTORY edge.sensor_readings;
 -- after the retention period).
 OPTIMIZE edge.sensor_readings;
 VACUUM edge.sensor_readings;
+
+-- Data layout. A table created with partition_by: [date] has an _event_date column: filter on it
+-- and only that day's files are read.
+-- SELECT count(*) FROM edge.sensor_readings WHERE _event_date = DATE'2024-05-01';
+-- Compacting the uploader's small files and sorting them by the columns queries filter on keeps
+-- reads fast on any layout (a data-only rewrite; the table's protocol is unchanged):
+-- OPTIMIZE edge.sensor_readings ZORDER BY (ts);
+-- Either way, rows can be traced back: with audit_columns [node_id, source_rowid] the pair
+-- (_node_id, _source_rowid) names each row's origin; keep the newest per pair to deduplicate
+-- anything a downstream copy may have repeated.

@@ -317,14 +317,19 @@ public final class Uploader implements AutoCloseable {
   }
 
   private Snapshot createTable() {
-    StructType schema = TableSchema.forSource(table, config.auditColumns());
-    return sink.create(schema);
+    StructType schema = TableSchema.forSource(table, config.auditColumns(), config.partitionBy());
+    return sink.create(schema, config.partitionBy().stream().map(p -> p.deltaName).toList());
   }
 
   private void checkSchema(Snapshot snapshot) {
     if (!schemaChecked) {
       TableSchema.checkCompatible(
-          sink.tablePath(), snapshot.getSchema(), table, config.auditColumns());
+          sink.tablePath(),
+          snapshot.getSchema(),
+          snapshot.getPartitionColumnNames(),
+          table,
+          config.auditColumns(),
+          config.partitionBy());
       schemaChecked = true;
     }
   }

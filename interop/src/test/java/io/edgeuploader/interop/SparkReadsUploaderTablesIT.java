@@ -265,4 +265,43 @@ class SparkReadsUploaderTablesIT {
     assertEquals(2700L, counts.getLong(1), "no row twice");
     assertEquals(3L, counts.getLong(2));
   }
+
+  @Test
+  void aTablePartitionedByDateAndNodeReadsBackWithItsPartitionValues() throws Exception {
+    Path table = dir.resolve("partitioned");
+    Process[] nodes = new Process[2];
+    for (int n = 0; n < nodes.length; n++) {
+      Path db = dir.resolve("p" + n + ".db");
+      // every 5 minutes from 2024-01-01T00:00Z: 288 rows a day, about a week
+      sql(
+          db,
+          "CREATE TABLE t (id INTEGER PRIMARY KEY, ts INTEGER, v REAL)",
+          "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < 1999)"
+              + " INSERT INTO t SELECT i + 1, 1704067200 + i * 300, i FROM k");
+      nodes[n] =
+          upload(
+              db,
+              table,
+              dir.resolve("pstate" + n),
+              "p-node-" + n,
+              "--partition-by",
+              "date,node_id",
+              "--batch-rows",
+              "700");
+    }
+    for (int n = 0; n < nodes.length; n++) {
+      awaitSuccess(nodes[n], dir.resolve("p-node-" + n + ".log"));
+    }
+    var df = spark.read().format("delta").load(table.toString());
+    assertEquals(4000L, df.count());
+    assertEquals(0L, df.where("_event_date <> to_date(ts)").count(), "date of the timestamp");
+    assertEquals(
+        288L, df.where("_event_date = DATE'2024-01-02' AND _node_id = 'p-node-1'").count());
+    List<Row> detail =
+        spark
+            .sql("DESCRIBE DETAIL delta.`" + table + "`")
+            .select("partitionColumns")
+            .collectAsList();
+    assertEquals(List.of("_event_date", "_node_id"), detail.get(0).getList(0));
+  }
 }

@@ -113,6 +113,14 @@ final class ConfigOptions {
   String auditColumns;
 
   /** One config per table to upload (a config file may list several under 'tables:'). */
+  @Option(
+      names = "--partition-by",
+      paramLabel = "LIST",
+      description =
+          "Partition a new table by date (UTC date of the timestamp, column _event_date) and/or"
+              + " node_id (env PARTITION_BY; default none).")
+  String partitionBy;
+
   List<UploaderConfig> load() {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     put(flags, ConfigKey.SQLITE, sqlite);
@@ -128,6 +136,7 @@ final class ConfigOptions {
     put(flags, ConfigKey.METRICS_PORT, metricsPort);
     put(flags, ConfigKey.METRICS_HOST, metricsHost);
     put(flags, ConfigKey.AUDIT_COLUMNS, auditColumns);
+    put(flags, ConfigKey.PARTITION_BY, partitionBy);
     return ConfigLoader.loadTables(Optional.ofNullable(config), System.getenv(), flags);
   }
 

@@ -38,7 +38,8 @@ final class DryRun {
         progress
             .snapshot()
             .map(s -> s.getSchema())
-            .orElseGet(() -> TableSchema.forSource(table, config.auditColumns()));
+            .orElseGet(
+                () -> TableSchema.forSource(table, config.auditColumns(), config.partitionBy()));
     out.println("Schema mapping (SQLite declared type -> Delta type):");
     int width = schema.fields().stream().mapToInt(f -> f.getName().length()).max().orElse(4);
     for (StructField f : schema.fields()) {

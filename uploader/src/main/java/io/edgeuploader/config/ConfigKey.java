@@ -22,7 +22,8 @@ public enum ConfigKey {
   BUSY_TIMEOUT("busy_timeout", "SQLITE_BUSY_TIMEOUT", "--busy-timeout"),
   METRICS_PORT("metrics_port", "METRICS_PORT", "--metrics-port"),
   METRICS_HOST("metrics_host", "METRICS_HOST", "--metrics-host"),
-  AUDIT_COLUMNS("audit_columns", "AUDIT_COLUMNS", "--audit-columns", true);
+  AUDIT_COLUMNS("audit_columns", "AUDIT_COLUMNS", "--audit-columns", true),
+  PARTITION_BY("partition_by", "PARTITION_BY", "--partition-by", true);
 
   public final String yamlKey;
   public final String envVar;

@@ -180,6 +180,7 @@ public final class ConfigLoader {
         Optional.ofNullable(blankToNull(v.get(ConfigKey.METRICS_HOST)))
             .orElse(UploaderConfig.DEFAULT_METRICS_HOST),
         auditColumns(v, origin),
+        partitionBy(v, origin),
         Map.copyOf(options));
   }
 
@@ -252,6 +253,37 @@ public final class ConfigLoader {
                               + "'; choose from node_id, ingested_at, source_rowid (or none)")));
     }
     return Set.copyOf(chosen);
+  }
+
+  private static List<PartitionColumn> partitionBy(
+      Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
+    String text = v.get(ConfigKey.PARTITION_BY);
+    if (text == null) return List.of();
+    List<PartitionColumn> chosen = new ArrayList<>();
+    for (String part : text.split(",")) {
+      String name = part.trim();
+      if (name.isEmpty() || name.equals("none")) continue;
+      PartitionColumn column =
+          PartitionColumn.named(name)
+              .orElseThrow(
+                  () ->
+                      new UserError(
+                          ExitCode.CONFIG,
+                          origin.get(ConfigKey.PARTITION_BY)
+                              + ": cannot partition by '"
+                              + name
+                              + "'; choose date and/or node_id (or none)"));
+      if (!chosen.contains(column)) chosen.add(column);
+    }
+    if (chosen.contains(PartitionColumn.NODE_ID)
+        && !auditColumns(v, origin).contains(AuditColumn.NODE_ID)) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          origin.get(ConfigKey.PARTITION_BY)
+              + ": partitioning by node_id needs the _node_id column; add node_id to"
+              + " audit_columns");
+    }
+    return List.copyOf(chosen);
   }
 
   private static int metricsPort(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {

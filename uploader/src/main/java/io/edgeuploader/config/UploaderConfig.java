@@ -2,6 +2,7 @@ package io.edgeuploader.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +16,7 @@ import java.util.Set;
  * @param tablePath the Delta table: a local path or a URI understood by Hadoop
  * @param metricsPort where {@code run} serves /metrics, /healthz and /readyz, or 0 for nowhere
  * @param auditColumns the columns the uploader adds to a table it creates (besides _rescued_data)
+ * @param partitionBy the partition columns of a table the uploader creates, in order
  * @param storageOptions extra Hadoop {@code fs.*} settings for the table's file system
  */
 public record UploaderConfig(
@@ -31,6 +33,7 @@ public record UploaderConfig(
     int metricsPort,
     String metricsHost,
     Set<AuditColumn> auditColumns,
+    List<PartitionColumn> partitionBy,
     Map<String, String> storageOptions) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(300);

@@ -11,6 +11,7 @@ import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.edgeuploader.config.AuditColumn;
+import io.edgeuploader.config.PartitionColumn;
 import io.edgeuploader.source.EpochUnit;
 import io.edgeuploader.source.RowChunk;
 import io.edgeuploader.source.SourceTable;
@@ -29,11 +30,13 @@ import java.util.Locale;
  * value is ever dropped.
  */
 public final class RowConverter {
+  private static final long MICROS_PER_DAY = 86_400_000_000L;
   private static final int NODE = -1;
   private static final int RESCUED = -2;
   private static final int ABSENT = -3;
   private static final int INGESTED = -4;
   private static final int ROWID = -5;
+  private static final int EVENT_DATE = -6;
 
   private final StructType schema;
   private final SourceTable table;
@@ -82,6 +85,7 @@ public final class RowConverter {
       if (name.equals(AuditColumn.NODE_ID.deltaName)) sourceIndex[f] = NODE;
       else if (name.equals(AuditColumn.INGESTED_AT.deltaName)) sourceIndex[f] = INGESTED;
       else if (name.equals(AuditColumn.SOURCE_ROWID.deltaName)) sourceIndex[f] = ROWID;
+      else if (name.equals(PartitionColumn.DATE.deltaName)) sourceIndex[f] = EVENT_DATE;
       else if (name.equals(TableSchema.RESCUED_DATA)) sourceIndex[f] = RESCUED;
       else sourceIndex[f] = s >= 0 ? s : ABSENT;
       if (s >= 0) mapped[s] = true;
@@ -109,12 +113,15 @@ public final class RowConverter {
     }
     RescuedValues rescued = new RescuedValues();
     int rescuedField = -1;
+    int dateField = -1;
     for (int row = 0; row < n; row++) {
       long rowTimestamp = TimestampParser.INVALID;
       for (int f = 0; f < columns.length; f++) {
         int s = sourceIndex[f];
         if (s == RESCUED) {
           rescuedField = f;
+        } else if (s == EVENT_DATE) {
+          dateField = f;
         } else if (s == NODE) {
           columns[f].appendUtf8(nodeIdUtf8);
         } else if (s == INGESTED) {
@@ -147,6 +154,11 @@ public final class RowConverter {
       }
       if (rowTimestamp != TimestampParser.INVALID) {
         maxTimestampMicros = Math.max(maxTimestampMicros, rowTimestamp);
+      }
+      if (dateField >= 0) {
+        // Filled after the row's timestamp is known; a row without one goes to the NULL date.
+        if (rowTimestamp == TimestampParser.INVALID) columns[dateField].appendNull();
+        else columns[dateField].appendInt((int) Math.floorDiv(rowTimestamp, MICROS_PER_DAY));
       }
     }
     return new RowBatch(schema, columns, n);

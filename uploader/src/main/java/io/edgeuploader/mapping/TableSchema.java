@@ -1,6 +1,7 @@
 package io.edgeuploader.mapping;
 
 import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructField;
@@ -9,6 +10,7 @@ import io.delta.kernel.types.TimestampType;
 import io.edgeuploader.ExitCode;
 import io.edgeuploader.UserError;
 import io.edgeuploader.config.AuditColumn;
+import io.edgeuploader.config.PartitionColumn;
 import io.edgeuploader.source.SourceColumn;
 import io.edgeuploader.source.SourceTable;
 import java.util.ArrayList;
@@ -50,9 +52,10 @@ public final class TableSchema {
     };
   }
 
-  /** Whether a column name is one the uploader adds (audit columns, _rescued_data). */
+  /** Whether a column name is one the uploader adds (audit, partition, _rescued_data). */
   static boolean isReserved(String deltaName) {
     if (deltaName.equalsIgnoreCase(RESCUED_DATA)) return true;
+    if (deltaName.equalsIgnoreCase(PartitionColumn.DATE.deltaName)) return true;
     for (AuditColumn audit : AuditColumn.values()) {
       if (deltaName.equalsIgnoreCase(audit.deltaName)) return true;
     }
@@ -98,15 +101,20 @@ public final class TableSchema {
 
   /**
    * One column per SQLite column, same order, same names (characters Delta refuses become '_'),
-   * then the chosen audit columns in a fixed order, then _rescued_data.
+   * then the chosen audit columns in a fixed order, _event_date if partitioned by date, then
+   * _rescued_data.
    */
-  public static StructType forSource(SourceTable table, Set<AuditColumn> audit) {
+  public static StructType forSource(
+      SourceTable table, Set<AuditColumn> audit, List<PartitionColumn> partitionBy) {
     List<StructField> fields = new ArrayList<>();
     for (SourceColumn c : table.columns()) {
       fields.add(new StructField(deltaName(c.name()), deltaType(table, c), true));
     }
     for (AuditColumn a : AuditColumn.values()) {
       if (audit.contains(a)) fields.add(new StructField(a.deltaName, type(a), true));
+    }
+    if (partitionBy.contains(PartitionColumn.DATE)) {
+      fields.add(new StructField(PartitionColumn.DATE.deltaName, DateType.DATE, true));
     }
     fields.add(new StructField(RESCUED_DATA, StringType.STRING, true));
     return new StructType(fields);
@@ -123,8 +131,22 @@ public final class TableSchema {
    * cannot add columns to a table), and those it has are filled whatever the config says.
    */
   public static void checkCompatible(
-      String tablePath, StructType existing, SourceTable table, Set<AuditColumn> audit) {
+      String tablePath,
+      StructType existing,
+      List<String> existingPartitions,
+      SourceTable table,
+      Set<AuditColumn> audit,
+      List<PartitionColumn> partitionBy) {
     List<String> problems = new ArrayList<>();
+    List<String> wanted = partitionBy.stream().map(p -> p.deltaName).toList();
+    if (!wanted.isEmpty() && !wanted.equals(existingPartitions)) {
+      problems.add(
+          "it is partitioned by "
+              + existingPartitions
+              + ", partition_by asks for "
+              + wanted
+              + " (partitioning is chosen when a table is created)");
+    }
     int rescued = existing.indexOf(RESCUED_DATA);
     if (rescued < 0 || !(existing.at(rescued).getDataType() instanceof StringType)) {
       problems.add("it has no string column " + RESCUED_DATA);

@@ -18,7 +18,6 @@ import io.delta.kernel.utils.DataFileStatus;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -66,53 +65,76 @@ final class DataFileWriter {
     this.codecs = new CodecFactory(conf, properties.getPageSizeThreshold());
   }
 
+  /** Starts the data files of one commit under {@code directory} (a partition's, say). */
+  Files open(String directory, List<Column> statsColumns) {
+    return new Files(directory, statsColumns);
+  }
+
   /**
-   * Writes {@code batches} (the physical data Kernel made of the rows: all in one schema) into new
-   * files under {@code directory}, a new file whenever one reaches the target size, and returns
-   * them with the statistics Delta keeps for {@code statsColumns}.
+   * The data files of one commit in one directory: rows are appended to the open file, a new file
+   * begins whenever one reaches the target size, and each file is listed with the statistics Delta
+   * keeps for the statistics columns.
    */
-  List<DataFileStatus> write(
-      String directory, Iterator<FilteredColumnarBatch> batches, List<Column> statsColumns)
-      throws IOException {
-    List<DataFileStatus> written = new ArrayList<>();
-    StructType schema = null;
-    MessageType parquet = null;
-    ValueWriter[] values = null;
-    OpenFile file = null;
-    try {
-      while (batches.hasNext()) {
-        FilteredColumnarBatch filtered = batches.next();
-        ColumnarBatch batch = filtered.getData();
-        if (schema == null) {
-          schema = batch.getSchema();
-          parquet = ParquetSchema.of(schema);
-          values = valueWriters(schema);
-        } else if (!schema.equals(batch.getSchema())) {
-          throw new IllegalStateException("batches of one commit differ in schema");
-        }
-        Optional<ColumnVector> selected = filtered.getSelectionVector();
-        ColumnVector[] columns = new ColumnVector[values.length];
-        for (int c = 0; c < columns.length; c++) columns[c] = batch.getColumnVector(c);
-        for (int row = 0; row < batch.getSize(); row++) {
-          if (selected.isPresent()
-              && (selected.get().isNullAt(row) || !selected.get().getBoolean(row))) {
-            continue;
-          }
-          if (file == null) file = new OpenFile(new Path(directory, fileName()), parquet);
-          file.append(values, columns, row);
-          if (file.rowGroupFull() && file.flushRowGroup() >= targetFileBytes) {
-            written.add(file.finish(schema, statsColumns));
-            file = null;
-          }
-        }
+  final class Files {
+    private final String directory;
+    private final List<Column> statsColumns;
+    private final List<DataFileStatus> written = new ArrayList<>();
+    private StructType schema;
+    private MessageType parquet;
+    private ValueWriter[] values;
+    private OpenFile file;
+
+    private Files(String directory, List<Column> statsColumns) {
+      this.directory = directory;
+      this.statsColumns = statsColumns;
+    }
+
+    /** Appends the selected rows of a batch Kernel made physical (one schema per commit). */
+    void add(FilteredColumnarBatch filtered) throws IOException {
+      ColumnarBatch batch = filtered.getData();
+      if (schema == null) {
+        schema = batch.getSchema();
+        parquet = ParquetSchema.of(schema);
+        values = valueWriters(schema);
+      } else if (!schema.equals(batch.getSchema())) {
+        throw new IllegalStateException("batches of one commit differ in schema");
       }
-      if (file != null) {
-        written.add(file.finish(schema, statsColumns));
-        file = null;
+      Optional<ColumnVector> selected = filtered.getSelectionVector();
+      ColumnVector[] columns = new ColumnVector[values.length];
+      for (int c = 0; c < columns.length; c++) columns[c] = batch.getColumnVector(c);
+      for (int row = 0; row < batch.getSize(); row++) {
+        if (selected.isPresent()
+            && (selected.get().isNullAt(row) || !selected.get().getBoolean(row))) {
+          continue;
+        }
+        if (file == null) file = new OpenFile(new Path(directory, fileName()), parquet);
+        file.append(values, columns, row);
+        if (file.rowGroupFull() && file.flushRowGroup() >= targetFileBytes) closeFile();
       }
+    }
+
+    boolean hasOpenFile() {
+      return file != null;
+    }
+
+    /** Ends the open file, if any; rows added later go to a new one. Frees its buffers. */
+    void closeFile() throws IOException {
+      if (file == null) return;
+      OpenFile f = file;
+      file = null;
+      written.add(f.finish(schema, statsColumns));
+    }
+
+    /** Ends the open file and returns every file written. */
+    List<DataFileStatus> finish() throws IOException {
+      closeFile();
       return written;
-    } finally {
+    }
+
+    /** After a failure: deletes the half-written file (finished ones are orphans, harmless). */
+    void abandon() {
       if (file != null) file.abandon();
+      file = null;
     }
   }
 

@@ -1,6 +1,5 @@
 package io.edgeuploader.sink;
 
-import io.delta.kernel.DataWriteContext;
 import io.delta.kernel.Operation;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
@@ -17,19 +16,19 @@ import io.delta.kernel.exceptions.ConcurrentWriteException;
 import io.delta.kernel.exceptions.KernelException;
 import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.expressions.Column;
 import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.transaction.DataLayoutSpec;
 import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
-import io.delta.kernel.utils.DataFileStatus;
 import io.edgeuploader.CrashPoint;
 import io.edgeuploader.ExitCode;
 import io.edgeuploader.UserError;
 import io.edgeuploader.cursor.Cursor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -93,10 +92,15 @@ public final class DeltaSink {
   }
 
   /** Creates the table (version 0, no data) unless someone else just did; returns it. */
-  public Snapshot create(StructType schema) {
+  public Snapshot create(StructType schema, List<String> partitionColumns) {
     try {
       TableManager.buildCreateTableTransaction(tablePath, schema, ENGINE_INFO)
           .withTableProperties(Map.of(DOMAIN_METADATA_FEATURE, "supported"))
+          .withDataLayoutSpec(
+              partitionColumns.isEmpty()
+                  ? DataLayoutSpec.noDataLayout()
+                  : DataLayoutSpec.partitioned(
+                      partitionColumns.stream().map(c -> new Column(c)).toList()))
           .build(engine)
           .commit(engine, CloseableIterable.emptyIterable());
       log.info("event=table_created table_path={} columns={}", tablePath, schema.length());
@@ -146,24 +150,18 @@ public final class DeltaSink {
       }
       Transaction txn = builder.build(engine);
       Row state = txn.getTransactionState(engine);
-      DataWriteContext context = Transaction.getWriteContext(engine, state, Map.of());
-      CloseableIterator<FilteredColumnarBatch> physical =
-          Transaction.transformLogicalData(
-              engine,
-              state,
-              closeable(data).map(b -> new FilteredColumnarBatch(b, Optional.empty())),
-              Map.of());
-      List<DataFileStatus> files =
-          dataFiles.write(context.getTargetDirectory(), physical, context.getStatisticsColumns());
-      List<Row> actions = new ArrayList<>();
-      try (CloseableIterator<Row> it =
-          Transaction.generateAppendActions(engine, state, closeable(files.iterator()), context)) {
-        while (it.hasNext()) actions.add(it.next());
+      CommitFiles.Actions actions;
+      try (CommitFiles files =
+          new CommitFiles(
+              engine, state, dataFiles, txn.getSchema(engine), txn.getPartitionColumns(engine))) {
+        while (data.hasNext()) files.add(data.next());
+        actions = files.finish();
       }
       txn.addDomainMetadata(domain(appId), cursorAfterData.get().toJson());
       CrashPoint.AFTER_PARQUET.reached();
       TransactionCommitResult result =
-          txn.commit(engine, CloseableIterable.inMemoryIterable(closeable(actions.iterator())));
+          txn.commit(
+              engine, CloseableIterable.inMemoryIterable(closeable(actions.rows().iterator())));
       runHooks(result);
       Snapshot after =
           result
@@ -173,7 +171,7 @@ public final class DeltaSink {
                       latest()
                           .orElseThrow(
                               () -> new SinkException("table vanished after a commit", null)));
-      return new Committed(after, files.stream().mapToLong(DataFileStatus::getSize).sum());
+      return new Committed(after, actions.bytes());
     } catch (ConcurrentTransactionException e) {
       throw e;
     } catch (IOException e) {
@@ -228,7 +226,7 @@ public final class DeltaSink {
     return rows;
   }
 
-  private static <T> CloseableIterator<T> closeable(Iterator<T> it) {
+  static <T> CloseableIterator<T> closeable(Iterator<T> it) {
     return new CloseableIterator<>() {
       @Override
       public boolean hasNext() {
