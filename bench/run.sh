@@ -105,6 +105,27 @@ for _ in $(seq "$repeat"); do
 done
 empty=$(printf '%s\n' "${empties[@]}" | median)
 
+# The same with an application class-data sharing archive (what the Dockerfile image does): a
+# training run of `demo` records the classes, later JVMs map them instead of loading them.
+small=${sizes[0]}
+rm -rf "$work/cds-demo" "$work/uploader.jsa"
+java "${java_flags[@]}" -XX:ArchiveClassesAtExit="$work/uploader.jsa" -jar "$jar" demo \
+  --dir "$work/cds-demo" --rows 1000 >/dev/null 2>&1
+cds_flags=("${java_flags[@]}" -XX:SharedArchiveFile="$work/uploader.jsa")
+cds_empties=(); cds_onces=()
+for _ in $(seq "$repeat"); do
+  /usr/bin/time -o "$work/time" -f '%e' java "${cds_flags[@]}" -jar "$jar" once --sqlite "$db" \
+    --table-path "$work/table-$big" --state-dir "$work/state-$big" --node-id bench >/dev/null 2>&1
+  cds_empties+=("$(cat "$work/time")")
+  rm -rf "$work/table-cds" "$work/state-cds"
+  /usr/bin/time -o "$work/time" -f '%e' java "${cds_flags[@]}" -jar "$jar" once \
+    --sqlite "$work/sensors-$small.db" --table-path "$work/table-cds" --state-dir "$work/state-cds" \
+    --node-id bench >/dev/null 2>&1
+  cds_onces+=("$(cat "$work/time")")
+done
+cds_empty=$(printf '%s\n' "${cds_empties[@]}" | median)
+cds_once=$(printf '%s\n' "${cds_onces[@]}" | median)
+
 # The daemon on the large database: CPU per idle pass over 20 passes with nothing new, then
 # steady state: 1,000 new rows before each of 10 passes, timing each commit (warm JVM).
 log="$work/daemon.log"
@@ -144,6 +165,8 @@ report="$root/bench/results/latest.md"
   echo "| on the ${big}-row database | |"
   echo "|---|---|"
   echo "| \`once\` with nothing to do (process wall) | ${empty} s |"
+  echo "| the same with an AppCDS archive (\`-XX:SharedArchiveFile\`, as in the Dockerfile image) | ${cds_empty} s |"
+  echo "| backfill of the ${small}-row table with the AppCDS archive | ${cds_once} s |"
   echo "| idle daemon pass, CPU per pass | ${idle_ms} ms |"
   echo "| steady state: a commit of 1,000 rows in the running daemon | ${inc_commit} ms |"
   [ -z "$spark_row" ] || echo "$spark_row"
