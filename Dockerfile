@@ -22,7 +22,7 @@ COPY --from=builder /src/uploader/target/uploader.jar /app/uploader.jar
 # Class-data sharing: a training run of the demo records the classes the uploader loads, so each
 # start maps them from /app/uploader.jsa instead (an empty 'once' 1.1 s -> 0.6 s, bench/run.sh).
 # A JVM that cannot use the archive ignores it.
-RUN java -XX:ArchiveClassesAtExit=/app/uploader.jsa -jar /app/uploader.jar demo --dir /tmp/cds \
+RUN java -XX:ArchiveClassesAtExit=/app/uploader.jsa -XX:+UseSerialGC -jar /app/uploader.jar demo --dir /tmp/cds \
  && rm -rf /tmp/cds
 USER 65532:65532
 WORKDIR /state
