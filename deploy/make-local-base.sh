@@ -12,6 +12,8 @@ tarball="$out/jre-base.tar"
 # found by running every backend on the result: jdeps cannot see through the shaded jar.
 modules=java.base,java.logging,java.management,java.naming,java.security.jgss,java.security.sasl
 modules=$modules,java.sql,java.xml,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.security.auth
+# The metrics endpoint (JDK HTTP server) and OTLP export (JDK HTTP client).
+modules=$modules,jdk.httpserver,java.net.http
 
 for tool in umoci skopeo; do
   command -v "$tool" >/dev/null || { echo "error: $tool is not installed (apt-get install $tool)" >&2; exit 2; }

@@ -18,6 +18,7 @@ import io.edgeuploader.source.SourceTable;
 import io.edgeuploader.source.SqliteSource;
 import io.edgeuploader.source.TableDetector;
 import io.edgeuploader.source.TimestampParser;
+import io.opentelemetry.api.common.Attributes;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -66,6 +67,11 @@ public final class Uploader implements AutoCloseable {
   private boolean schemaChecked;
   private final Clock clock = Clock.systemUTC();
   private final Metrics metrics;
+  private final Tracing tracing;
+
+  /** Which node moves which table where: on every span. */
+  private final Attributes lineage;
+
   private Lag lag = new Lag(0, Optional.empty());
   private PrintStream terminal;
 
@@ -74,9 +80,17 @@ public final class Uploader implements AutoCloseable {
       SqliteSource source,
       SourceTable table,
       DeltaSink sink,
-      Metrics metrics) {
+      Metrics metrics,
+      Tracing tracing) {
     this.config = config;
     this.metrics = metrics;
+    this.tracing = tracing;
+    this.lineage =
+        Attributes.of(
+            Tracing.NODE, config.nodeId(),
+            Tracing.SOURCE_DATABASE, config.sqlite().toString(),
+            Tracing.SOURCE_TABLE, table.name(),
+            Tracing.TARGET, sink.tablePath());
     this.source = source;
     this.table = table;
     this.sink = sink;
@@ -92,11 +106,15 @@ public final class Uploader implements AutoCloseable {
 
   /** As {@link #open(UploaderConfig)}, with credentials and endpoints from {@code env}. */
   public static Uploader open(UploaderConfig config, Map<String, String> env) {
-    return open(config, env, new Metrics(Clock.systemUTC()));
+    return open(config, env, new Metrics(Clock.systemUTC()), Tracing.off());
   }
 
-  /** As {@link #open(UploaderConfig, Map)}, counting into {@code metrics}. */
-  static Uploader open(UploaderConfig config, Map<String, String> env, Metrics metrics) {
+  /**
+   * As {@link #open(UploaderConfig, Map)}, counting into {@code metrics}, traced by {@code
+   * tracing}.
+   */
+  static Uploader open(
+      UploaderConfig config, Map<String, String> env, Metrics metrics, Tracing tracing) {
     SqliteSource source = SqliteSource.open(config.sqlite(), config.busyTimeout());
     try {
       SourceTable table = TableDetector.describe(source, config.table(), config.timestampColumn());
@@ -114,7 +132,8 @@ public final class Uploader implements AutoCloseable {
           source,
           table,
           new DeltaSink(config.tablePath(), env, config.storageOptions(), config.targetFileBytes()),
-          metrics);
+          metrics,
+          tracing);
     } catch (RuntimeException e) {
       source.close();
       throw e;
@@ -162,6 +181,42 @@ public final class Uploader implements AutoCloseable {
    * writes faster than one commit takes.
    */
   public PassResult uploadPending(BooleanSupplier stopRequested) {
+    try (Tracing.Traced span = tracing.begin("upload_pass", lineage)) {
+      try {
+        PassResult result = pass(stopRequested);
+        span.add(
+            Attributes.of(
+                Tracing.ROWS, result.rows(),
+                Tracing.COMMITS, (long) result.commits(),
+                Tracing.VERSION, result.lastVersion()));
+        return result;
+      } catch (RuntimeException e) {
+        span.failed(e);
+        throw e;
+      }
+    }
+  }
+
+  /** One commit of a pass, in a span of its own. */
+  private DeltaSink.Committed commit(
+      Snapshot base, long seq, Supplier<Cursor> after, BatchFeed feed) {
+    try (Tracing.Traced span = tracing.begin("commit", lineage)) {
+      try {
+        DeltaSink.Committed committed = sink.append(base, appId, seq, after, feed);
+        span.add(
+            Attributes.of(
+                Tracing.VERSION, committed.snapshot().getVersion(),
+                Tracing.ROWS, feed.rows(),
+                Tracing.BYTES, committed.bytes()));
+        return committed;
+      } catch (RuntimeException e) {
+        span.failed(e);
+        throw e;
+      }
+    }
+  }
+
+  private PassResult pass(BooleanSupplier stopRequested) {
     lastDataVersion = source.dataVersion();
     long end = source.maxRowid(table);
     Optional<Snapshot> snapshot = sink.latest();
@@ -220,7 +275,7 @@ public final class Uploader implements AutoCloseable {
                     feed.rows(),
                     columns);
         try {
-          DeltaSink.Committed committed = sink.append(base, appId, before.seq() + 1, after, feed);
+          DeltaSink.Committed committed = commit(base, before.seq() + 1, after, feed);
           version = committed.snapshot().getVersion();
           snapshot = Optional.of(committed.snapshot());
           bytes = committed.bytes();

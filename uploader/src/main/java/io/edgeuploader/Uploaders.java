@@ -8,28 +8,36 @@ import java.util.Map;
 
 /**
  * The uploaders of one configuration: one per table of its {@code tables:} list (or the one table),
- * each with its own Delta table and cursor, sharing one set of metrics.
+ * each with its own Delta table and cursor, sharing the metrics and the tracer.
  */
 public final class Uploaders implements AutoCloseable {
   private final List<Uploader> all;
   private final Metrics metrics;
+  private final Tracing tracing;
 
-  private Uploaders(List<Uploader> all, Metrics metrics) {
+  private Uploaders(List<Uploader> all, Metrics metrics, Tracing tracing) {
     this.all = List.copyOf(all);
     this.metrics = metrics;
+    this.tracing = tracing;
   }
 
   /** Opens every table; if one cannot be opened, closes those already open and rethrows. */
   public static Uploaders open(List<UploaderConfig> configs, Map<String, String> env) {
     Metrics metrics = new Metrics(Clock.systemUTC());
+    UploaderConfig first = configs.get(0); // settings other than the table are shared
+    Tracing tracing =
+        first.otlpEndpoint().map(u -> Tracing.otlp(u, first.nodeId())).orElseGet(Tracing::off);
     List<Uploader> opened = new ArrayList<>();
     try {
-      for (UploaderConfig config : configs) opened.add(Uploader.open(config, env, metrics));
+      for (UploaderConfig config : configs) {
+        opened.add(Uploader.open(config, env, metrics, tracing));
+      }
     } catch (RuntimeException e) {
       opened.forEach(Uploader::close);
+      tracing.close();
       throw e;
     }
-    return new Uploaders(opened, metrics);
+    return new Uploaders(opened, metrics, tracing);
   }
 
   public List<Uploader> list() {
@@ -40,8 +48,14 @@ public final class Uploaders implements AutoCloseable {
     return metrics;
   }
 
+  /** Sends the spans still batched (a daemon does this before its stop grace period ends). */
+  public void flushTraces() {
+    tracing.flush();
+  }
+
   @Override
   public void close() {
     all.forEach(Uploader::close);
+    tracing.close();
   }
 }

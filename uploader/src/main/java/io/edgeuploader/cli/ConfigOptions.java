@@ -121,6 +121,15 @@ final class ConfigOptions {
               + " node_id (env PARTITION_BY; default none).")
   String partitionBy;
 
+  @Option(
+      names = "--otlp-endpoint",
+      paramLabel = "URL",
+      description =
+          "Send OpenTelemetry spans (a span per pass and per commit, with lineage) over OTLP/HTTP"
+              + " to this collector, e.g. http://127.0.0.1:4318 (env"
+              + " OTEL_EXPORTER_OTLP_ENDPOINT; default off).")
+  String otlpEndpoint;
+
   List<UploaderConfig> load() {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     put(flags, ConfigKey.SQLITE, sqlite);
@@ -137,6 +146,7 @@ final class ConfigOptions {
     put(flags, ConfigKey.METRICS_HOST, metricsHost);
     put(flags, ConfigKey.AUDIT_COLUMNS, auditColumns);
     put(flags, ConfigKey.PARTITION_BY, partitionBy);
+    put(flags, ConfigKey.OTLP_ENDPOINT, otlpEndpoint);
     return ConfigLoader.loadTables(Optional.ofNullable(config), System.getenv(), flags);
   }
 

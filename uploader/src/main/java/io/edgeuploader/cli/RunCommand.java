@@ -64,6 +64,7 @@ final class RunCommand implements Callable<Integer> {
                 new Random())
             .run();
       } finally {
+        uploaders.flushTraces(); // before the stop signal's grace period lets the JVM end
         stopped.countDown();
       }
       return 0;

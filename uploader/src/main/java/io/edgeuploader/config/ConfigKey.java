@@ -23,7 +23,8 @@ public enum ConfigKey {
   METRICS_PORT("metrics_port", "METRICS_PORT", "--metrics-port"),
   METRICS_HOST("metrics_host", "METRICS_HOST", "--metrics-host"),
   AUDIT_COLUMNS("audit_columns", "AUDIT_COLUMNS", "--audit-columns", true),
-  PARTITION_BY("partition_by", "PARTITION_BY", "--partition-by", true);
+  PARTITION_BY("partition_by", "PARTITION_BY", "--partition-by", true),
+  OTLP_ENDPOINT("otlp_endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "--otlp-endpoint");
 
   public final String yamlKey;
   public final String envVar;

@@ -6,6 +6,7 @@ import io.edgeuploader.sink.Storage;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -181,6 +182,7 @@ public final class ConfigLoader {
             .orElse(UploaderConfig.DEFAULT_METRICS_HOST),
         auditColumns(v, origin),
         partitionBy(v, origin),
+        otlpEndpoint(v, origin),
         Map.copyOf(options));
   }
 
@@ -284,6 +286,27 @@ public final class ConfigLoader {
               + " audit_columns");
     }
     return List.copyOf(chosen);
+  }
+
+  private static Optional<URI> otlpEndpoint(
+      Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
+    String text = blankToNull(v.get(ConfigKey.OTLP_ENDPOINT));
+    if (text == null) return Optional.empty();
+    try {
+      URI uri = new URI(text);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return Optional.of(uri);
+      }
+    } catch (java.net.URISyntaxException e) {
+      // reported below
+    }
+    throw new UserError(
+        ExitCode.CONFIG,
+        origin.get(ConfigKey.OTLP_ENDPOINT)
+            + ": '"
+            + text
+            + "' is not an OTLP/HTTP endpoint; use http(s)://host:port (4318 by convention)");
   }
 
   private static int metricsPort(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {

@@ -1,5 +1,6 @@
 package io.edgeuploader.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Set;
  * @param metricsPort where {@code run} serves /metrics, /healthz and /readyz, or 0 for nowhere
  * @param auditColumns the columns the uploader adds to a table it creates (besides _rescued_data)
  * @param partitionBy the partition columns of a table the uploader creates, in order
+ * @param otlpEndpoint where OpenTelemetry spans go (OTLP/HTTP), if anywhere
  * @param storageOptions extra Hadoop {@code fs.*} settings for the table's file system
  */
 public record UploaderConfig(
@@ -34,6 +36,7 @@ public record UploaderConfig(
     String metricsHost,
     Set<AuditColumn> auditColumns,
     List<PartitionColumn> partitionBy,
+    Optional<URI> otlpEndpoint,
     Map<String, String> storageOptions) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(300);

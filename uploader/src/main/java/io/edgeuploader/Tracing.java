@@ -1,0 +1,118 @@
+package io.edgeuploader;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * OpenTelemetry spans for data lineage, exported over OTLP/HTTP when an endpoint is configured: a
+ * span per upload pass and a child per commit, saying which node moved which rows from which SQLite
+ * table into which Delta table version. Without an endpoint the tracer is a no-op.
+ */
+public final class Tracing implements AutoCloseable {
+  static final AttributeKey<String> NODE = AttributeKey.stringKey("uploader.node_id");
+  static final AttributeKey<String> SOURCE_DATABASE =
+      AttributeKey.stringKey("uploader.source.database");
+  static final AttributeKey<String> SOURCE_TABLE = AttributeKey.stringKey("uploader.source.table");
+  static final AttributeKey<String> TARGET = AttributeKey.stringKey("uploader.delta.table_path");
+  static final AttributeKey<Long> VERSION = AttributeKey.longKey("uploader.delta.version");
+  static final AttributeKey<Long> ROWS = AttributeKey.longKey("uploader.rows");
+  static final AttributeKey<Long> BYTES = AttributeKey.longKey("uploader.bytes");
+  static final AttributeKey<Long> COMMITS = AttributeKey.longKey("uploader.commits");
+
+  private final Tracer tracer;
+  private final Optional<OpenTelemetrySdk> sdk;
+
+  private Tracing(Tracer tracer, Optional<OpenTelemetrySdk> sdk) {
+    this.tracer = tracer;
+    this.sdk = sdk;
+  }
+
+  public static Tracing off() {
+    return new Tracing(OpenTelemetry.noop().getTracer("edge-uploader"), Optional.empty());
+  }
+
+  /** Spans batched and sent to {@code endpoint}/v1/traces (an OTLP/HTTP receiver). */
+  public static Tracing otlp(URI endpoint, String nodeId) {
+    OtlpHttpSpanExporter exporter =
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint(endpoint.toString().replaceAll("/+$", "") + "/v1/traces")
+            .setTimeout(Duration.ofSeconds(10))
+            .build();
+    Resource resource =
+        Resource.getDefault()
+            .merge(
+                Resource.create(
+                    Attributes.of(
+                        AttributeKey.stringKey("service.name"),
+                        "edge-uploader",
+                        AttributeKey.stringKey("service.instance.id"),
+                        nodeId)));
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .setResource(resource)
+                    .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+                    .build())
+            .build();
+    return new Tracing(sdk.getTracer("edge-uploader"), Optional.of(sdk));
+  }
+
+  /** Starts a span and makes it current: spans begun before it ends are its children. */
+  Traced begin(String name, Attributes attributes) {
+    Span span = tracer.spanBuilder(name).setAllAttributes(attributes).startSpan();
+    return new Traced(span, span.makeCurrent());
+  }
+
+  /** A span in progress; closing it ends it. */
+  static final class Traced implements AutoCloseable {
+    private final Span span;
+    private final Scope scope;
+
+    private Traced(Span span, Scope scope) {
+      this.span = span;
+      this.scope = scope;
+    }
+
+    /** Attributes known only once the work is done (version, rows, bytes). */
+    void add(Attributes attributes) {
+      span.setAllAttributes(attributes);
+    }
+
+    void failed(Exception e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+    }
+
+    @Override
+    public void close() {
+      scope.close();
+      span.end();
+    }
+  }
+
+  /** Sends the spans batched so far, waiting at most 2 s for the collector. */
+  void flush() {
+    sdk.ifPresent(s -> s.getSdkTracerProvider().forceFlush().join(2, TimeUnit.SECONDS));
+  }
+
+  /** Sends the spans still batched; a collector that does not answer costs at most 10 s. */
+  @Override
+  public void close() {
+    sdk.ifPresent(s -> s.getSdkTracerProvider().shutdown().join(10, TimeUnit.SECONDS));
+  }
+}
