@@ -206,13 +206,8 @@ public final class ConfigLoader {
     if (text == null) return dflt;
     Duration d = parseDuration(text);
     if (d == null || d.isZero()) {
-      throw new UserError(
-          ExitCode.CONFIG,
-          origin.get(key)
-              + ": '"
-              + text
-              + "' is not a positive duration; use seconds (300) or a"
-              + " number with ms, s, m or h (5m)");
+      throw invalid(
+          origin, key, text, "is not a positive duration; use seconds (300) or ms, s, m, h (5m)");
     }
     return d;
   }
@@ -226,13 +221,7 @@ public final class ConfigLoader {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new UserError(
-        ExitCode.CONFIG,
-        origin.get(ConfigKey.BATCH_ROWS)
-            + ": '"
-            + text
-            + "' is not a positive whole number of"
-            + " rows");
+    throw invalid(origin, ConfigKey.BATCH_ROWS, text, "is not a positive whole number of rows");
   }
 
   private static Set<AuditColumn> auditColumns(
@@ -301,12 +290,11 @@ public final class ConfigLoader {
     } catch (java.net.URISyntaxException e) {
       // reported below
     }
-    throw new UserError(
-        ExitCode.CONFIG,
-        origin.get(ConfigKey.OTLP_ENDPOINT)
-            + ": '"
-            + text
-            + "' is not an OTLP/HTTP endpoint; use http(s)://host:port (4318 by convention)");
+    throw invalid(
+        origin,
+        ConfigKey.OTLP_ENDPOINT,
+        text,
+        "is not an OTLP/HTTP endpoint; use http(s)://host:port (4318 by convention)");
   }
 
   private static int metricsPort(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
@@ -318,9 +306,7 @@ public final class ConfigLoader {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new UserError(
-        ExitCode.CONFIG,
-        origin.get(ConfigKey.METRICS_PORT) + ": '" + text + "' is not a TCP port (1-65535)");
+    throw invalid(origin, ConfigKey.METRICS_PORT, text, "is not a TCP port (1-65535)");
   }
 
   /** Bytes as a bare number, or a number with KB, MB or GB (powers of 1024). */
@@ -339,12 +325,17 @@ public final class ConfigLoader {
       long n = Long.parseLong(m.group(1));
       if (n > 0 && n < (1L << (62 - shift))) return n << shift;
     }
-    throw new UserError(
-        ExitCode.CONFIG,
-        origin.get(ConfigKey.TARGET_FILE_SIZE)
-            + ": '"
-            + text
-            + "' is not a positive size; use bytes or a number with KB, MB or GB (128MB)");
+    throw invalid(
+        origin,
+        ConfigKey.TARGET_FILE_SIZE,
+        text,
+        "is not a positive size; use bytes or a number with KB, MB or GB (128MB)");
+  }
+
+  /** "flag --x: 'value' is not ...": where the bad value came from, the value, what is wanted. */
+  private static UserError invalid(
+      Map<ConfigKey, String> origin, ConfigKey key, String text, String problem) {
+    return new UserError(ExitCode.CONFIG, origin.get(key) + ": '" + text + "' " + problem);
   }
 
   private static Map<ConfigKey, String> readYaml(
