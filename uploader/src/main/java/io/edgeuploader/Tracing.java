@@ -16,6 +16,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * OpenTelemetry spans for data lineage, exported over OTLP/HTTP when an endpoint is configured: a
@@ -72,35 +74,22 @@ public final class Tracing implements AutoCloseable {
     return new Tracing(sdk.getTracer("edge-uploader"), Optional.of(sdk));
   }
 
-  /** Starts a span and makes it current: spans begun before it ends are its children. */
-  Traced begin(String name, Attributes attributes) {
+  /**
+   * Runs {@code work} in a span made current (spans begun inside are its children); {@code done}
+   * gives the attributes known only at the end (version, rows, bytes). A failure is recorded on the
+   * span and rethrown.
+   */
+  <T> T traced(String name, Attributes attributes, Supplier<T> work, Function<T, Attributes> done) {
     Span span = tracer.spanBuilder(name).setAllAttributes(attributes).startSpan();
-    return new Traced(span, span.makeCurrent());
-  }
-
-  /** A span in progress; closing it ends it. */
-  static final class Traced implements AutoCloseable {
-    private final Span span;
-    private final Scope scope;
-
-    private Traced(Span span, Scope scope) {
-      this.span = span;
-      this.scope = scope;
-    }
-
-    /** Attributes known only once the work is done (version, rows, bytes). */
-    void add(Attributes attributes) {
-      span.setAllAttributes(attributes);
-    }
-
-    void failed(Exception e) {
+    try (Scope ignored = span.makeCurrent()) {
+      T result = work.get();
+      span.setAllAttributes(done.apply(result));
+      return result;
+    } catch (RuntimeException e) {
       span.recordException(e);
       span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
-    }
-
-    @Override
-    public void close() {
-      scope.close();
+      throw e;
+    } finally {
       span.end();
     }
   }

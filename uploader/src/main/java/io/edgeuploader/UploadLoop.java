@@ -2,6 +2,7 @@ package io.edgeuploader;
 
 import io.edgeuploader.sink.SinkException;
 import io.edgeuploader.source.SourceException;
+import io.edgeuploader.source.SqliteSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -64,7 +65,7 @@ public final class UploadLoop {
           if (mustPass[i] || uploader.sourceChanged()) {
             uploader.uploadPending(stopRequested);
           } else {
-            Uploader.Lag lag = uploader.lastLag();
+            SqliteSource.Pending lag = uploader.lastLag();
             uploader.metrics().passSucceeded(uploader.table().name(), lag.rows(), lag.oldest());
           }
           mustPass[i] = false;

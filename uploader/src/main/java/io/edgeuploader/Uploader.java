@@ -13,17 +13,14 @@ import io.edgeuploader.mapping.TableSchema;
 import io.edgeuploader.sink.DeltaSink;
 import io.edgeuploader.sink.SinkException;
 import io.edgeuploader.source.RowChunk;
-import io.edgeuploader.source.SourceRow;
 import io.edgeuploader.source.SourceTable;
 import io.edgeuploader.source.SqliteSource;
 import io.edgeuploader.source.TableDetector;
-import io.edgeuploader.source.TimestampParser;
 import io.opentelemetry.api.common.Attributes;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -72,7 +69,7 @@ public final class Uploader implements AutoCloseable {
   /** Which node moves which table where: on every span. */
   private final Attributes lineage;
 
-  private Lag lag = new Lag(0, Optional.empty());
+  private SqliteSource.Pending lag = new SqliteSource.Pending(0, Optional.empty());
   private PrintStream terminal;
 
   Uploader(
@@ -181,39 +178,29 @@ public final class Uploader implements AutoCloseable {
    * writes faster than one commit takes.
    */
   public PassResult uploadPending(BooleanSupplier stopRequested) {
-    try (Tracing.Traced span = tracing.begin("upload_pass", lineage)) {
-      try {
-        PassResult result = pass(stopRequested);
-        span.add(
+    return tracing.traced(
+        "upload_pass",
+        lineage,
+        () -> pass(stopRequested),
+        r ->
             Attributes.of(
-                Tracing.ROWS, result.rows(),
-                Tracing.COMMITS, (long) result.commits(),
-                Tracing.VERSION, result.lastVersion()));
-        return result;
-      } catch (RuntimeException e) {
-        span.failed(e);
-        throw e;
-      }
-    }
+                Tracing.ROWS, r.rows(),
+                Tracing.COMMITS, (long) r.commits(),
+                Tracing.VERSION, r.lastVersion()));
   }
 
   /** One commit of a pass, in a span of its own. */
   private DeltaSink.Committed commit(
       Snapshot base, long seq, Supplier<Cursor> after, BatchFeed feed) {
-    try (Tracing.Traced span = tracing.begin("commit", lineage)) {
-      try {
-        DeltaSink.Committed committed = sink.append(base, appId, seq, after, feed);
-        span.add(
+    return tracing.traced(
+        "commit",
+        lineage,
+        () -> sink.append(base, appId, seq, after, feed),
+        c ->
             Attributes.of(
-                Tracing.VERSION, committed.snapshot().getVersion(),
+                Tracing.VERSION, c.snapshot().getVersion(),
                 Tracing.ROWS, feed.rows(),
-                Tracing.BYTES, committed.bytes()));
-        return committed;
-      } catch (RuntimeException e) {
-        span.failed(e);
-        throw e;
-      }
-    }
+                Tracing.BYTES, c.bytes()));
   }
 
   private PassResult pass(BooleanSupplier stopRequested) {
@@ -226,7 +213,7 @@ public final class Uploader implements AutoCloseable {
           "event=source_columns_changed table={}; row fingerprints start afresh", table.name());
       recent = new RecentRows();
     }
-    Cursor start = findStart(known);
+    Cursor start = RowidReuse.findStart(source, table, columns, recent, known);
     if (start != known) {
       recent.forgetAbove(start.rowid());
       cursor = start;
@@ -311,7 +298,7 @@ public final class Uploader implements AutoCloseable {
           committedRows,
           converter.rescuedValues(),
           cursor.rowid(),
-          watermarkText(cursor),
+          cursor.watermarkText(),
           millis);
       if (converter.rescuedValues() > 0) {
         log.warn(
@@ -323,7 +310,7 @@ public final class Uploader implements AutoCloseable {
       }
     }
     if (progress != null) progress.finish();
-    lag = lag();
+    lag = source.pending(table, cursor.rowid());
     metrics.passSucceeded(table.name(), lag.rows(), lag.oldest());
     return commits == 0 ? PassResult.NOTHING : new PassResult(rows, commits, rescued, version);
   }
@@ -342,28 +329,8 @@ public final class Uploader implements AutoCloseable {
         : null;
   }
 
-  /** Rows in SQLite past the cursor, and the timestamp of the first of them if it has one. */
-  public record Lag(long rows, Optional<Instant> oldest) {}
-
-  private Lag lag() {
-    long pending = source.countBetween(table, cursor.rowid(), Long.MAX_VALUE);
-    if (pending == 0) return new Lag(0, Optional.empty());
-    RowChunk next = source.rowsAfter(table, cursor.rowid(), Long.MAX_VALUE, 1);
-    int ts = table.indexOf(table.timestamp().name());
-    Object value = next.size() == 0 || ts < 0 ? null : next.value(ts, 0);
-    long micros =
-        value == null
-            ? TimestampParser.INVALID
-            : TimestampParser.toMicros(value, table.timestamp().unit());
-    return new Lag(
-        pending,
-        micros == TimestampParser.INVALID
-            ? Optional.empty()
-            : Optional.of(Instant.EPOCH.plus(micros, ChronoUnit.MICROS)));
-  }
-
   /** The lag as the last pass left it (an idle daemon reports it again without reading SQLite). */
-  public Lag lastLag() {
+  public SqliteSource.Pending lastLag() {
     return lag;
   }
 
@@ -425,61 +392,6 @@ public final class Uploader implements AutoCloseable {
     return cursor;
   }
 
-  /**
-   * Where new rows start. Normally the cursor itself; but if the row at the cursor is gone or
-   * changed, the application deleted uploaded rows and SQLite may have given their rowids to new
-   * rows. New rows then sit above the highest surviving uploaded row, so walk down from the cursor
-   * until a row is recognised as uploaded: by its fingerprint in the recent-rows memory, or, below
-   * that memory, by a timestamp not newer than the watermark. Reads only.
-   *
-   * <p>After the application added or changed columns, fingerprints taken before are not
-   * comparable: the row at the cursor still being there is then taken as enough.
-   */
-  Cursor findStart(Cursor c) {
-    if (c.rowid() == 0) return c;
-    Optional<SourceRow> atCursor = source.rowAt(table, c.rowid());
-    boolean sameColumns = c.columns() == columns;
-    if (atCursor.isPresent() && (!sameColumns || RowFingerprint.of(atCursor.get()) == c.anchor())) {
-      return c;
-    }
-    int tsIndex = table.indexOf(table.timestamp().name());
-    long below = c.rowid();
-    long reused = 0;
-    while (true) {
-      List<SourceRow> rows =
-          source.rowsAtOrBelowDescending(table, below, BatchFeed.CHUNK_ROWS).rows();
-      for (SourceRow row : rows) {
-        long fp = RowFingerprint.of(row);
-        boolean uploaded;
-        if (sameColumns && row.rowid() >= recent.lowestRowid()) {
-          uploaded = recent.holds(row.rowid(), fp);
-        } else {
-          Object ts = row.values()[tsIndex];
-          long micros =
-              ts == null
-                  ? TimestampParser.INVALID
-                  : TimestampParser.toMicros(ts, table.timestamp().unit());
-          uploaded = micros == TimestampParser.INVALID || micros <= c.watermarkMicros();
-        }
-        if (uploaded) return rebased(c, row.rowid(), fp, reused);
-        reused++;
-      }
-      if (rows.size() < BatchFeed.CHUNK_ROWS) return rebased(c, 0, 0, reused);
-      below = rows.get(rows.size() - 1).rowid() - 1;
-    }
-  }
-
-  private Cursor rebased(Cursor c, long rowid, long fp, long reused) {
-    log.warn(
-        "event=uploaded_rows_deleted table={} cursor_rowid={} uploaded_rows_end_at={}"
-            + " new_rows_with_reused_rowids={}",
-        table.name(),
-        c.rowid(),
-        rowid,
-        reused);
-    return c.rebasedTo(rowid, fp);
-  }
-
   private void saveCache() {
     try {
       cache.save(cursor, recent);
@@ -496,18 +408,11 @@ public final class Uploader implements AutoCloseable {
   public Progress progress() {
     Optional<Snapshot> snapshot = sink.latest();
     Cursor c = reconcile(snapshot);
-    long pending = source.countBetween(table, findStart(c).rowid(), Long.MAX_VALUE);
+    long pending =
+        source.countBetween(
+            table, RowidReuse.findStart(source, table, columns, recent, c).rowid(), Long.MAX_VALUE);
     long deltaRows = snapshot.map(sink::rowCount).orElse(0L);
     return new Progress(snapshot, c, pending, deltaRows);
-  }
-
-  /** The watermark as ISO-8601 UTC, or "none". */
-  public static String watermarkText(Cursor c) {
-    if (!c.hasWatermark()) return "none";
-    long micros = c.watermarkMicros();
-    return Instant.ofEpochSecond(
-            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
-        .toString();
   }
 
   @Override

@@ -45,7 +45,7 @@ final class StatusCommand implements Callable<Integer> {
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("table", uploader.table().name());
     o.put("timestamp_column", uploader.table().timestamp().name());
-    if (c.hasWatermark()) o.put("watermark", Uploader.watermarkText(c));
+    if (c.hasWatermark()) o.put("watermark", c.watermarkText());
     else o.putNull("watermark");
     o.put("cursor_rowid", c.rowid());
     o.put("delta_version", p.snapshot().map(s -> s.getVersion()).orElse(-1L));

@@ -80,4 +80,13 @@ public record Cursor(
         n.path("rows").asLong(0),
         n.path("columns").asLong(0));
   }
+
+  /** The watermark as ISO-8601 UTC, or "none". */
+  public String watermarkText() {
+    if (!hasWatermark()) return "none";
+    long micros = watermarkMicros();
+    return java.time.Instant.ofEpochSecond(
+            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
+        .toString();
+  }
 }

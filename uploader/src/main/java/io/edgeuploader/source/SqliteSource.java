@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -181,6 +183,27 @@ public final class SqliteSource implements AutoCloseable {
 
   public long maxRowid(SourceTable t) {
     return scalarLong("SELECT coalesce(max(" + t.rowidName() + "), 0) FROM " + quote(t.name()));
+  }
+
+  /** Rows not yet uploaded, and the timestamp of the first of them if it has one. */
+  public record Pending(long rows, Optional<Instant> oldest) {}
+
+  /** What waits above {@code rowid}: the uploader's lag, for its metrics. */
+  public Pending pending(SourceTable t, long rowid) {
+    long rows = countBetween(t, rowid, Long.MAX_VALUE);
+    if (rows == 0) return new Pending(0, Optional.empty());
+    RowChunk next = rowsAfter(t, rowid, Long.MAX_VALUE, 1);
+    int ts = t.indexOf(t.timestamp().name());
+    Object value = next.size() == 0 || ts < 0 ? null : next.value(ts, 0);
+    long micros =
+        value == null
+            ? TimestampParser.INVALID
+            : TimestampParser.toMicros(value, t.timestamp().unit());
+    return new Pending(
+        rows,
+        micros == TimestampParser.INVALID
+            ? Optional.empty()
+            : Optional.of(Instant.EPOCH.plus(micros, ChronoUnit.MICROS)));
   }
 
   /** Rows with a rowid above {@code rowid} and at most {@code end}. */

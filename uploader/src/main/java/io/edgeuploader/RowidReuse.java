@@ -1,0 +1,80 @@
+package io.edgeuploader;
+
+import io.edgeuploader.cursor.Cursor;
+import io.edgeuploader.cursor.RecentRows;
+import io.edgeuploader.cursor.RowFingerprint;
+import io.edgeuploader.source.SourceRow;
+import io.edgeuploader.source.SourceTable;
+import io.edgeuploader.source.SqliteSource;
+import io.edgeuploader.source.TimestampParser;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applications delete uploaded rows, and SQLite then gives their rowids to new rows: the cursor's
+ * rowid alone no longer says where new rows start. This finds it.
+ */
+final class RowidReuse {
+  // Logged as the uploader's, where operators and their greps have always found it.
+  private static final Logger log = LoggerFactory.getLogger(Uploader.class);
+
+  private RowidReuse() {}
+
+  /**
+   * Where new rows start. Normally the cursor itself; but if the row at the cursor is gone or
+   * changed, the application deleted uploaded rows and SQLite may have given their rowids to new
+   * rows. New rows then sit above the highest surviving uploaded row, so walk down from the cursor
+   * until a row is recognised as uploaded: by its fingerprint in the recent-rows memory, or, below
+   * that memory, by a timestamp not newer than the watermark. Reads only.
+   *
+   * <p>After the application added or changed columns, fingerprints taken before are not
+   * comparable: the row at the cursor still being there is then taken as enough.
+   */
+  static Cursor findStart(
+      SqliteSource source, SourceTable table, long columns, RecentRows recent, Cursor c) {
+    if (c.rowid() == 0) return c;
+    Optional<SourceRow> atCursor = source.rowAt(table, c.rowid());
+    boolean sameColumns = c.columns() == columns;
+    if (atCursor.isPresent() && (!sameColumns || RowFingerprint.of(atCursor.get()) == c.anchor())) {
+      return c;
+    }
+    int tsIndex = table.indexOf(table.timestamp().name());
+    long below = c.rowid();
+    long reused = 0;
+    while (true) {
+      List<SourceRow> rows =
+          source.rowsAtOrBelowDescending(table, below, BatchFeed.CHUNK_ROWS).rows();
+      for (SourceRow row : rows) {
+        long fp = RowFingerprint.of(row);
+        boolean uploaded;
+        if (sameColumns && row.rowid() >= recent.lowestRowid()) {
+          uploaded = recent.holds(row.rowid(), fp);
+        } else {
+          Object ts = row.values()[tsIndex];
+          long micros =
+              ts == null
+                  ? TimestampParser.INVALID
+                  : TimestampParser.toMicros(ts, table.timestamp().unit());
+          uploaded = micros == TimestampParser.INVALID || micros <= c.watermarkMicros();
+        }
+        if (uploaded) return rebased(table, c, row.rowid(), fp, reused);
+        reused++;
+      }
+      if (rows.size() < BatchFeed.CHUNK_ROWS) return rebased(table, c, 0, 0, reused);
+      below = rows.get(rows.size() - 1).rowid() - 1;
+    }
+  }
+
+  private static Cursor rebased(SourceTable table, Cursor c, long rowid, long fp, long reused) {
+    log.warn(
+        "event=uploaded_rows_deleted table={} cursor_rowid={} uploaded_rows_end_at={}"
+            + " new_rows_with_reused_rowids={}",
+        table.name(),
+        c.rowid(),
+        rowid,
+        reused);
+    return c.rebasedTo(rowid, fp);
+  }
+}
