@@ -71,6 +71,30 @@ class CrashIT {
     }
   }
 
+  /** The same crashes for a partitioned table: a commit there spans several files. */
+  @ParameterizedTest
+  @EnumSource(CrashPoint.class)
+  void aCrashMidCommitOfAPartitionedTableLosesAndDuplicatesNothing(CrashPoint point)
+      throws Exception {
+    TestDatabase db = new TestDatabase(dir);
+    Path log = dir.resolve("uploader.log");
+    String[] once =
+        UploaderProcess.args(db, "once", "--batch-rows", "2000", "--partition-by", "date,node_id");
+    // one row a second from 23:30: each commit spans two dates
+    SampleDatabase.append(db.file, 3000, Instant.parse("2024-01-01T23:30:00Z"), 1);
+    assertEquals(0, UploaderProcess.run(log, Map.of(), once), UploaderProcess.logText(log));
+    SampleDatabase.append(db.file, 4000, Instant.parse("2024-01-02T23:30:00Z"), 2);
+    String crashAt = point.name().toLowerCase().replace('_', '-');
+    assertEquals(137, UploaderProcess.run(log, Map.of(CrashPoint.ENV, crashAt), once));
+    assertEquals(0, UploaderProcess.run(log, Map.of(), once), UploaderProcess.logText(log));
+    assertExactlyOnce(db);
+    for (Map<String, Object> row : db.reader().rows()) {
+      long micros = (Long) row.get("ts");
+      assertEquals(
+          (int) Math.floorDiv(micros, 86_400_000_000L), row.get("_event_date"), row.toString());
+    }
+  }
+
   @Test
   void repeatedSigkillDuringABackfillWithAConcurrentWriter() throws Exception {
     TestDatabase db = new TestDatabase(dir);
