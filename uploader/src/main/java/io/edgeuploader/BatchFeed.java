@@ -23,9 +23,10 @@ import java.util.function.LongConsumer;
  * which becomes the cursor if the commit lands.
  */
 final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
-  static final int CHUNK_ROWS = 65_536;
+  static final int CHUNK_ROWS = 16_384;
 
-  private record Chunk(RowChunk rows, ColumnarBatch batch, int requested) {}
+  /** Rows read, converted, and fingerprinted (on the reader thread, like the rest). */
+  private record Chunk(RowChunk rows, long[] fingerprints, ColumnarBatch batch, int requested) {}
 
   private final SqliteSource source;
   private final SourceTable table;
@@ -42,10 +43,10 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
   private long rows;
   private long lastRowid;
 
-  /** The last two chunks: their rows are the ones remembered in {@link RecentRows}. */
-  private RowChunk previousRows;
+  /** The fingerprints of the commit's newest rows (up to RecentRows' capacity). */
+  private final RecentRows tail = new RecentRows();
 
-  private RowChunk currentRows;
+  private long lastFingerprint;
 
   BatchFeed(
       SqliteSource source,
@@ -67,14 +68,17 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
     this.remaining = maxRows;
     this.lastRowid = afterRowid;
     int requested = Math.min(CHUNK_ROWS, maxRows);
-    this.next =
-        CompletableFuture.completedFuture(
-            new Chunk(firstChunk, converter.convert(firstChunk), requested));
+    this.next = CompletableFuture.completedFuture(chunk(firstChunk, requested));
   }
 
   private Chunk read(long after, int limit) {
-    RowChunk chunk = source.rowsAfter(table, after, end, limit);
-    return new Chunk(chunk, converter.convert(chunk), limit);
+    return chunk(source.rowsAfter(table, after, end, limit), limit);
+  }
+
+  private Chunk chunk(RowChunk rows, int requested) {
+    long[] fingerprints = new long[rows.size()];
+    for (int i = 0; i < fingerprints.length; i++) fingerprints[i] = RowFingerprint.of(rows, i);
+    return new Chunk(rows, fingerprints, converter.convert(rows), requested);
   }
 
   private static Chunk await(Future<Chunk> f) {
@@ -104,8 +108,8 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
     onRows.accept(n);
     lastRowid = chunk.rows().rowid(n - 1);
     afterRowid = lastRowid;
-    previousRows = currentRows;
-    currentRows = chunk.rows();
+    for (int i = 0; i < n; i++) tail.add(chunk.rows().rowid(i), chunk.fingerprints()[i]);
+    lastFingerprint = chunk.fingerprints()[n - 1];
     if (n < chunk.requested() || remaining <= 0) {
       next = null;
     } else {
@@ -125,17 +129,11 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
   }
 
   long lastFingerprint() {
-    return currentRows == null ? 0 : RowFingerprint.of(currentRows.row(currentRows.size() - 1));
+    return lastFingerprint;
   }
 
   /** The fingerprints of the commit's last rows, oldest first, for {@link RecentRows}. */
   RecentRows tail() {
-    RecentRows tail = new RecentRows();
-    for (RowChunk chunk : new RowChunk[] {previousRows, currentRows}) {
-      for (int i = 0; chunk != null && i < chunk.size(); i++) {
-        tail.add(chunk.rowid(i), RowFingerprint.of(chunk.row(i)));
-      }
-    }
     return tail;
   }
 

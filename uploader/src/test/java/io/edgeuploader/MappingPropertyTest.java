@@ -121,7 +121,7 @@ class MappingPropertyTest {
     }
   }
 
-  private static void bindRandom(PreparedStatement ps, int index, Random r) throws Exception {
+  static void bindRandom(PreparedStatement ps, int index, Random r) throws Exception {
     switch (r.nextInt(9)) {
       case 0 -> ps.setNull(index, java.sql.Types.NULL);
       case 1 -> ps.setLong(index, r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(3));

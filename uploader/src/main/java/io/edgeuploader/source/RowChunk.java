@@ -42,6 +42,10 @@ public final class RowChunk {
     return size;
   }
 
+  public int columns() {
+    return columns;
+  }
+
   public long rowid(int row) {
     return rowids[row];
   }
