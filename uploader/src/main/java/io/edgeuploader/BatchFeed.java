@@ -110,7 +110,7 @@ final class BatchFeed implements Iterator<ColumnarBatch>, AutoCloseable {
     afterRowid = lastRowid;
     for (int i = 0; i < n; i++) tail.add(chunk.rows().rowid(i), chunk.fingerprints()[i]);
     lastFingerprint = chunk.fingerprints()[n - 1];
-    if (n < chunk.requested() || remaining <= 0) {
+    if ((n < chunk.requested() && !chunk.rows().full()) || remaining <= 0) {
       next = null;
     } else {
       long after = afterRowid;

@@ -3,6 +3,7 @@ package io.edgeuploader;
 import io.edgeuploader.cursor.Cursor;
 import io.edgeuploader.cursor.RecentRows;
 import io.edgeuploader.cursor.RowFingerprint;
+import io.edgeuploader.source.RowChunk;
 import io.edgeuploader.source.SourceRow;
 import io.edgeuploader.source.SourceTable;
 import io.edgeuploader.source.SqliteSource;
@@ -44,8 +45,8 @@ final class RowidReuse {
     long below = c.rowid();
     long reused = 0;
     while (true) {
-      List<SourceRow> rows =
-          source.rowsAtOrBelowDescending(table, below, BatchFeed.CHUNK_ROWS).rows();
+      RowChunk chunk = source.rowsAtOrBelowDescending(table, below, BatchFeed.CHUNK_ROWS);
+      List<SourceRow> rows = chunk.rows();
       for (SourceRow row : rows) {
         long fp = RowFingerprint.of(row);
         boolean uploaded;
@@ -62,7 +63,9 @@ final class RowidReuse {
         if (uploaded) return rebased(table, c, row.rowid(), fp, reused);
         reused++;
       }
-      if (rows.size() < BatchFeed.CHUNK_ROWS) return rebased(table, c, 0, 0, reused);
+      if (rows.isEmpty() || (rows.size() < BatchFeed.CHUNK_ROWS && !chunk.full())) {
+        return rebased(table, c, 0, 0, reused);
+      }
       below = rows.get(rows.size() - 1).rowid() - 1;
     }
   }

@@ -15,9 +15,15 @@ final class UploaderProcess {
   private UploaderProcess() {}
 
   static Process start(Path log, Map<String, String> env, String... args) throws IOException {
+    return startWithHeap("256m", log, env, args);
+  }
+
+  static Process startWithHeap(String heap, Path log, Map<String, String> env, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
+    command.add("-XX:+UseSerialGC"); // as the shipped launchers run it
+    command.add("-Xmx" + heap);
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));

@@ -40,7 +40,20 @@ public final class Main implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int code;
+    try {
+      code = execute(args);
+    } catch (OutOfMemoryError e) {
+      // Rows of many megabytes are held a few times over while they are encoded; say so plainly.
+      System.err.println(
+          "error: out of memory with a heap of "
+              + Runtime.getRuntime().maxMemory() / (1 << 20)
+              + " MB: rows with large TEXT or BLOB values need a heap several times their size;"
+              + " raise -Xmx (JAVA_TOOL_OPTIONS). Nothing was committed for"
+              + " the rows in flight; they are uploaded on the next run");
+      code = ExitCode.INTERNAL.code;
+    }
+    System.exit(code);
   }
 
   /** Runs a command line and returns its exit code (tests call this in-process). */

@@ -16,7 +16,7 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.DataFileStatus;
 import java.io.IOException;
-import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,15 +54,13 @@ final class DataFileWriter {
   private final Configuration conf;
   private final long targetFileBytes;
   private final long rowGroupBytes;
-  private final ParquetProperties properties;
   private final CodecFactory codecs;
 
   DataFileWriter(Configuration conf, long targetFileBytes) {
     this.conf = conf;
     this.targetFileBytes = targetFileBytes;
     this.rowGroupBytes = Math.min(ROW_GROUP_BYTES, targetFileBytes);
-    this.properties = ParquetProperties.builder().build();
-    this.codecs = new CodecFactory(conf, properties.getPageSizeThreshold());
+    this.codecs = new CodecFactory(conf, ParquetProperties.DEFAULT_PAGE_SIZE);
   }
 
   /** Starts the data files of one commit under {@code directory} (a partition's, say). */
@@ -82,6 +80,7 @@ final class DataFileWriter {
     private StructType schema;
     private MessageType parquet;
     private ValueWriter[] values;
+    private ParquetProperties properties;
     private OpenFile file;
 
     private Files(String directory, List<Column> statsColumns) {
@@ -96,6 +95,7 @@ final class DataFileWriter {
         schema = batch.getSchema();
         parquet = ParquetSchema.of(schema);
         values = valueWriters(schema);
+        properties = properties(schema);
       } else if (!schema.equals(batch.getSchema())) {
         throw new IllegalStateException("batches of one commit differ in schema");
       }
@@ -107,7 +107,9 @@ final class DataFileWriter {
             && (selected.get().isNullAt(row) || !selected.get().getBoolean(row))) {
           continue;
         }
-        if (file == null) file = new OpenFile(new Path(directory, fileName()), parquet);
+        if (file == null) {
+          file = new OpenFile(new Path(directory, fileName()), parquet, properties);
+        }
         file.append(values, columns, row);
         if (file.rowGroupFull() && file.flushRowGroup() >= targetFileBytes) closeFile();
       }
@@ -138,6 +140,21 @@ final class DataFileWriter {
     }
   }
 
+  /**
+   * Parquet's defaults (ZSTD comes from the codec, dictionaries where they pay), except no
+   * dictionary for BLOB columns: their values rarely repeat, and a dictionary that gives up on a
+   * value of megabytes copies it once more on the way out.
+   */
+  private static ParquetProperties properties(StructType schema) {
+    ParquetProperties.Builder b = ParquetProperties.builder();
+    for (int c = 0; c < schema.length(); c++) {
+      if (schema.at(c).getDataType() instanceof BinaryType) {
+        b.withDictionaryEncoding(schema.at(c).getName(), false);
+      }
+    }
+    return b.build();
+  }
+
   private static String fileName() {
     return UUID.randomUUID() + ".parquet";
   }
@@ -152,10 +169,14 @@ final class DataFileWriter {
     private ColumnWriter[] writers;
     private long rowsInGroup;
     private int rowsSinceSizeCheck;
+    private long bytesSinceSizeCheck;
 
-    OpenFile(Path path, MessageType parquet) throws IOException {
+    private final ParquetProperties properties;
+
+    OpenFile(Path path, MessageType parquet, ParquetProperties properties) throws IOException {
       this.path = path;
       this.parquet = parquet;
+      this.properties = properties;
       this.file =
           new ParquetFileWriter(
               HadoopOutputFile.fromPath(path, conf),
@@ -191,17 +212,21 @@ final class DataFileWriter {
         ColumnVector column = columns[c];
         // Top-level optional columns: definition level 1 holds a value, 0 is NULL.
         if (column.isNullAt(row)) writers[c].writeNull(0, 0);
-        else values[c].write(writers[c], column, row);
+        else bytesSinceSizeCheck += values[c].write(writers[c], column, row);
       }
       store.endRecord();
       rowsInGroup++;
       rowsSinceSizeCheck++;
     }
 
-    /** Asking the store for its size walks every column, so it is asked every 1,024 rows. */
+    /**
+     * Asking the store for its size walks every column, so it is asked every 1,024 rows, or sooner
+     * after large values (megabytes of text or BLOB in a row must not pile up).
+     */
     boolean rowGroupFull() {
-      if (rowsSinceSizeCheck < 1024) return false;
+      if (rowsSinceSizeCheck < 1024 && bytesSinceSizeCheck < (1 << 22)) return false;
       rowsSinceSizeCheck = 0;
+      bytesSinceSizeCheck = 0;
       return store.getBufferedSize() >= rowGroupBytes;
     }
 
@@ -249,10 +274,13 @@ final class DataFileWriter {
     }
   }
 
-  /** Writes a non-NULL value of one column, in the physical type {@link ParquetSchema} chose. */
+  /**
+   * Writes a non-NULL value of one column, in the physical type {@link ParquetSchema} chose, and
+   * says about how many bytes it took.
+   */
   @FunctionalInterface
   private interface ValueWriter {
-    void write(ColumnWriter out, ColumnVector column, int row);
+    int write(ColumnWriter out, ColumnVector column, int row);
   }
 
   private static ValueWriter[] valueWriters(StructType schema) {
@@ -263,41 +291,53 @@ final class DataFileWriter {
 
   private static ValueWriter valueWriter(DataType type) {
     if (type instanceof LongType || type instanceof TimestampType) {
-      return (out, column, row) -> out.write(column.getLong(row), 0, 1);
+      return (out, column, row) -> {
+        out.write(column.getLong(row), 0, 1);
+        return 8;
+      };
     }
-    if (type instanceof DoubleType)
-      return (out, column, row) -> out.write(column.getDouble(row), 0, 1);
+    if (type instanceof DoubleType) {
+      return (out, column, row) -> {
+        out.write(column.getDouble(row), 0, 1);
+        return 8;
+      };
+    }
     if (type instanceof BooleanType) {
-      return (out, column, row) -> out.write(column.getBoolean(row), 0, 1);
+      return (out, column, row) -> {
+        out.write(column.getBoolean(row), 0, 1);
+        return 1;
+      };
     }
-    if (type instanceof DateType) return (out, column, row) -> out.write(column.getInt(row), 0, 1);
+    if (type instanceof DateType) {
+      return (out, column, row) -> {
+        out.write(column.getInt(row), 0, 1);
+        return 4;
+      };
+    }
     if (type instanceof StringType || type instanceof BinaryType) {
       // The uploader's string vectors hand out their UTF-8 bytes here (see ColumnBuffer); the
       // bytes are never changed after, so Parquet may keep them without copying.
-      return (out, column, row) ->
-          out.write(Binary.fromConstantByteArray(column.getBinary(row)), 0, 1);
+      return (out, column, row) -> {
+        byte[] bytes = column.getBinary(row);
+        out.write(Binary.fromConstantByteArray(bytes), 0, 1);
+        return bytes.length;
+      };
     }
     if (type instanceof DecimalType d) {
-      if (d.getPrecision() <= 9) {
-        return (out, column, row) -> out.write(unscaled(column, row).intValueExact(), 0, 1);
-      }
-      if (d.getPrecision() <= 18) {
-        return (out, column, row) -> out.write(unscaled(column, row).longValueExact(), 0, 1);
-      }
       int width = ParquetSchema.decimalBytes(d.getPrecision());
-      return (out, column, row) ->
-          out.write(Binary.fromConstantByteArray(fixedWidth(unscaled(column, row), width)), 0, 1);
+      return (out, column, row) -> {
+        BigInteger unscaled = column.getDecimal(row).unscaledValue();
+        if (d.getPrecision() <= 9) out.write(unscaled.intValueExact(), 0, 1);
+        else if (d.getPrecision() <= 18) out.write(unscaled.longValueExact(), 0, 1);
+        else out.write(Binary.fromConstantByteArray(fixedWidth(unscaled, width)), 0, 1);
+        return width;
+      };
     }
     throw new IllegalArgumentException("no Parquet writer for type " + type);
   }
 
-  private static java.math.BigInteger unscaled(ColumnVector column, int row) {
-    BigDecimal d = column.getDecimal(row);
-    return d.unscaledValue();
-  }
-
   /** Big-endian two's complement, sign-extended to {@code width} bytes. */
-  private static byte[] fixedWidth(java.math.BigInteger unscaled, int width) {
+  private static byte[] fixedWidth(BigInteger unscaled, int width) {
     byte[] minimal = unscaled.toByteArray();
     byte[] out = new byte[width];
     byte pad = (byte) (unscaled.signum() < 0 ? -1 : 0);

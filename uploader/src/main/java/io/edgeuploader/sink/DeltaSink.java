@@ -51,7 +51,6 @@ public final class DeltaSink {
   private static final String ENGINE_INFO = "edge-uploader";
   private static final String DOMAIN_PREFIX = "edge-uploader.cursor.";
   private static final String DOMAIN_METADATA_FEATURE = "delta.feature.domainMetadata";
-
   private static final Pattern NUM_RECORDS = Pattern.compile("\"numRecords\"\\s*:\\s*(\\d+)");
 
   private final String tablePath;
@@ -122,6 +121,9 @@ public final class DeltaSink {
     return snapshot.getDomainMetadata(domain(appId)).map(Cursor::fromJson);
   }
 
+  /** A commit that landed: the table as it left it, and the bytes of data files it added. */
+  public record Committed(Snapshot snapshot, long bytes) {}
+
   /**
    * Writes {@code data} as Parquet files and commits them on top of {@code base}, with the cursor
    * that {@code cursorAfterData} gives once all data has been read. Kernel retries on its own when
@@ -132,9 +134,6 @@ public final class DeltaSink {
    * @return the table as this commit left it (reused for the next commit instead of reloading the
    *     log; reloaded only when Kernel had to resolve a conflict), and the bytes written
    */
-  /** A commit that landed: the table as it left it, and the bytes of data files it added. */
-  public record Committed(Snapshot snapshot, long bytes) {}
-
   public Committed append(
       Snapshot base,
       String appId,

@@ -20,6 +20,12 @@ public final class RowChunk {
   public static final byte TEXT = 3;
   public static final byte BLOB = 4;
 
+  /**
+   * A read stops after the row that takes a chunk past this many bytes of values, however few rows
+   * it holds: rows of megabytes of TEXT or BLOB must not be read sixteen thousand at a time.
+   */
+  static final long MAX_BYTES = 4L << 20;
+
   /** Storage classes of this many columns share one mask integer in the query (3 bits each). */
   static final int COLUMNS_PER_MASK = 21;
 
@@ -29,6 +35,7 @@ public final class RowChunk {
   private long[][] numbers;
   private byte[][][] bytes;
   private int size;
+  private long valueBytes;
 
   RowChunk(int columns, int capacity) {
     this.columns = columns;
@@ -44,6 +51,11 @@ public final class RowChunk {
 
   public int columns() {
     return columns;
+  }
+
+  /** Whether the read stopped at the byte limit: more rows may follow the last one. */
+  public boolean full() {
+    return valueBytes >= MAX_BYTES;
   }
 
   public long rowid(int row) {
@@ -99,9 +111,9 @@ public final class RowChunk {
   /**
    * Appends the result set's current row: the rowid, the columns, then the storage-class masks (see
    * {@code SqliteSource.select}). From the masks a row costs one native call per mask and one per
-   * non-NULL value.
+   * non-NULL value. Returns whether the chunk takes more rows.
    */
-  void add(ResultSet rs) throws SQLException {
+  boolean add(ResultSet rs) throws SQLException {
     if (size == rowids.length) grow();
     int row = size++;
     rowids[row] = rs.getLong(1);
@@ -114,10 +126,15 @@ public final class RowChunk {
       switch (storageClass) {
         case INTEGER -> numbers(c)[row] = rs.getLong(c + 2);
         case REAL -> numbers(c)[row] = Double.doubleToRawLongBits(rs.getDouble(c + 2));
-        case TEXT, BLOB -> bytes(c)[row] = rs.getBytes(c + 2);
+        case TEXT, BLOB -> {
+          byte[] value = rs.getBytes(c + 2);
+          bytes(c)[row] = value;
+          valueBytes += value.length;
+        }
         default -> {}
       }
     }
+    return !full();
   }
 
   private long[] numbers(int column) {

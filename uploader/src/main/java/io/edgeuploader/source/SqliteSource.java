@@ -212,7 +212,16 @@ public final class SqliteSource implements AutoCloseable {
     String sql =
         "SELECT count(*) FROM " + quote(t.name()) + " WHERE " + r + " > ? AND " + r + " <= ?";
     long[] count = new long[1];
-    query(t, "count", sql, rs -> count[0] = rs.getLong(1), rowid, end);
+    query(
+        t,
+        "count",
+        sql,
+        rs -> {
+          count[0] = rs.getLong(1);
+          return true;
+        },
+        rowid,
+        end);
     return count[0];
   }
 
@@ -242,8 +251,9 @@ public final class SqliteSource implements AutoCloseable {
     return chunk;
   }
 
+  /** Takes a row; false ends the read early. */
   private interface EachRow {
-    void accept(ResultSet rs) throws SQLException;
+    boolean accept(ResultSet rs) throws SQLException;
   }
 
   /** Runs a cached statement of {@code t} named {@code name} with its integer parameters. */
@@ -252,7 +262,7 @@ public final class SqliteSource implements AutoCloseable {
       PreparedStatement ps = statement(t, name, sql);
       for (int i = 0; i < params.length; i++) ps.setLong(i + 1, params[i]);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) each.accept(rs);
+        while (rs.next() && each.accept(rs)) {}
       }
     } catch (SQLException e) {
       throw source(file, e);
