@@ -25,7 +25,7 @@ command -v sqlite3 >/dev/null || { echo "error: sqlite3 is needed (apt-get insta
 jar="$root/uploader/target/uploader.jar"
 [ -f "$jar" ] || (cd "$root" && mvn -B -q -DskipTests package)
 # The JVM flags the shipped launchers use (systemd unit; the image caps the heap by share).
-java_flags=(-XX:+UseSerialGC -Xmx160m)
+java_flags=(-XX:+UseSerialGC -Xmx144m)
 work="$root/bench/work"
 mkdir -p "$work" "$root/bench/results"
 

@@ -33,7 +33,7 @@ class LargeValuesIT {
                     + " INSERT INTO t SELECT i, '2024-01-01T00:00:00Z', hex(randomblob(1250000)),"
                     + " randomblob(2500000) FROM n");
     Path log = dir.resolve("uploader.log");
-    assertEquals(0, once(db, "160m", log), UploaderProcess.logText(log));
+    assertEquals(0, once(db, "144m", log), UploaderProcess.logText(log));
     List<Map<String, Object>> rows = db.reader().rows();
     assertEquals(10, rows.size());
     for (Map<String, Object> r : rows) {
