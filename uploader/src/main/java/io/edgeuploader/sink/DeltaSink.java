@@ -55,6 +55,7 @@ public final class DeltaSink {
 
   private final String tablePath;
   private final Engine engine;
+  private final Configuration conf;
   private final String credentialSource;
   private final DataFileWriter dataFiles;
 
@@ -72,7 +73,7 @@ public final class DeltaSink {
       Map<String, String> storageOptions,
       long targetFileBytes) {
     this.tablePath = Storage.normalize(tablePath);
-    Configuration conf = Storage.configurationFor(this.tablePath, env, storageOptions);
+    this.conf = Storage.configurationFor(this.tablePath, env, storageOptions);
     this.engine = DefaultEngine.create(conf);
     this.dataFiles = new DataFileWriter(conf, targetFileBytes);
     this.credentialSource = Storage.credentialSource(this.tablePath, env);
@@ -276,6 +277,16 @@ public final class DeltaSink {
    */
   private RuntimeException classify(String doing, Exception e) {
     if (e instanceof UserError u) return u;
+    if (DamagedCheckpoints.isUnreadableParquet(e)) {
+      try {
+        if (DamagedCheckpoints.remove(tablePath, conf) > 0) {
+          return new SinkException(
+              doing + " at " + tablePath + " met a damaged checkpoint, now removed; retrying", e);
+        }
+      } catch (IOException | RuntimeException again) {
+        e.addSuppressed(again);
+      }
+    }
     if (e instanceof ConcurrentWriteException || e instanceof CommitStateUnknownException) {
       return new SinkException(
           doing
