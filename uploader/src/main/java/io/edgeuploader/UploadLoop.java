@@ -2,7 +2,6 @@ package io.edgeuploader;
 
 import io.edgeuploader.sink.SinkException;
 import io.edgeuploader.source.SourceException;
-import io.edgeuploader.source.SqliteSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -65,8 +64,7 @@ public final class UploadLoop {
           if (mustPass[i] || uploader.sourceChanged()) {
             uploader.uploadPending(stopRequested);
           } else {
-            SqliteSource.Pending lag = uploader.lastLag();
-            uploader.metrics().passSucceeded(uploader.table().name(), lag.rows(), lag.oldest());
+            uploader.unchanged();
           }
           mustPass[i] = false;
         } catch (SinkException | SourceException e) {

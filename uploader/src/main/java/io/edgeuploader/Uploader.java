@@ -329,9 +329,12 @@ public final class Uploader implements AutoCloseable {
         : null;
   }
 
-  /** The lag as the last pass left it (an idle daemon reports it again without reading SQLite). */
-  public SqliteSource.Pending lastLag() {
-    return lag;
+  /**
+   * A pass skipped because SQLite has not changed succeeded too: the lag the last pass measured
+   * still holds, and is reported again without reading SQLite.
+   */
+  public void unchanged() {
+    metrics.passSucceeded(table.name(), lag.rows(), lag.oldest());
   }
 
   public Metrics metrics() {

@@ -2,10 +2,9 @@ package io.edgeuploader.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,35 +22,35 @@ final class Logging {
     return json;
   }
 
+  /** The encoder logback.xml set up (its text pattern), kept while JSON is on. */
+  private static Encoder<ILoggingEvent> textEncoder;
+
   /** Switches stderr between the text pattern of logback.xml and one JSON object per line. */
   static void json(boolean on) {
     if (on == json || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
-    json = on;
     var appender =
         (ConsoleAppender<ILoggingEvent>)
             ctx.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
     if (appender == null) return;
-    LayoutBase<ILoggingEvent> layout = on ? new JsonLogLayout() : textLayout(ctx);
-    layout.setContext(ctx);
-    layout.start();
-    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-    encoder.setContext(ctx);
-    encoder.setLayout(layout);
-    encoder.start();
+    json = on;
+    Encoder<ILoggingEvent> encoder;
+    if (on) {
+      textEncoder = appender.getEncoder();
+      JsonLogLayout layout = new JsonLogLayout();
+      layout.setContext(ctx);
+      layout.start();
+      LayoutWrappingEncoder<ILoggingEvent> wrapping = new LayoutWrappingEncoder<>();
+      wrapping.setContext(ctx);
+      wrapping.setLayout(layout);
+      wrapping.start();
+      encoder = wrapping;
+    } else {
+      encoder = textEncoder;
+    }
     appender.stop();
     appender.setEncoder(encoder);
     appender.start();
   }
-
-  private static LayoutBase<ILoggingEvent> textLayout(LoggerContext ctx) {
-    PatternLayout pattern = new PatternLayout();
-    pattern.setPattern(TEXT_PATTERN);
-    return pattern;
-  }
-
-  /** The same as logback.xml's, which applies before any command line is read. */
-  private static final String TEXT_PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} %msg%n";
 
   static void configure(boolean debug) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;

@@ -65,16 +65,13 @@ final class ColumnBuffer implements ColumnVector {
     booleans[size++] = v;
   }
 
-  void appendUtf8(byte[] utf8) {
-    objects[size++] = utf8;
+  /** A BLOB, or a string as its UTF-8 bytes. */
+  void appendBytes(byte[] v) {
+    objects[size++] = v;
   }
 
   void appendString(String v) {
-    objects[size++] = v.getBytes(StandardCharsets.UTF_8);
-  }
-
-  void appendBinary(byte[] v) {
-    objects[size++] = v;
+    appendBytes(v.getBytes(StandardCharsets.UTF_8));
   }
 
   void appendDecimal(BigDecimal v) {

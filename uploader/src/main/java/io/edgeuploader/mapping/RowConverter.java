@@ -40,7 +40,6 @@ public final class RowConverter {
 
   private final StructType schema;
   private final SourceTable table;
-  private final String nodeId;
 
   /**
    * For each Delta field, the SQLite column it comes from, or the audit value it holds (NODE,
@@ -75,7 +74,6 @@ public final class RowConverter {
     this.ingestedAtMicros = ingestedAtMicros;
     this.schema = schema;
     this.table = table;
-    this.nodeId = nodeId;
     this.sourceIndex = new int[schema.length()];
     this.units = new EpochUnit[schema.length()];
     boolean[] mapped = new boolean[table.columns().size()];
@@ -123,7 +121,7 @@ public final class RowConverter {
         } else if (s == EVENT_DATE) {
           dateField = f;
         } else if (s == NODE) {
-          columns[f].appendUtf8(nodeIdUtf8);
+          columns[f].appendBytes(nodeIdUtf8);
         } else if (s == INGESTED) {
           columns[f].appendLong(ingestedAtMicros);
         } else if (s == ROWID) {
@@ -205,7 +203,7 @@ public final class RowConverter {
       if (storageClass == RowChunk.TEXT) {
         byte[] utf8 = chunk.bytesAt(s, row);
         if (!Utf8.isValid(utf8)) return false;
-        column.appendUtf8(utf8);
+        column.appendBytes(utf8);
         return true;
       }
       if (storageClass == RowChunk.BLOB) return false;
@@ -214,7 +212,7 @@ public final class RowConverter {
     }
     if (type instanceof BinaryType) {
       if (storageClass != RowChunk.BLOB) return false;
-      column.appendBinary(chunk.bytesAt(s, row));
+      column.appendBytes(chunk.bytesAt(s, row));
       return true;
     }
     Object v = chunk.value(s, row);

@@ -9,6 +9,7 @@ import io.delta.kernel.types.DoubleType;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.TimestampType;
+import io.edgeuploader.source.Affinity;
 import io.edgeuploader.source.SourceColumn;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -28,12 +29,19 @@ public final class TypeMapping {
   public static DataType deltaType(SourceColumn column, boolean isTimestampColumn) {
     if (isTimestampColumn) return TimestampType.TIMESTAMP;
     String t = column.declaredType().toUpperCase(Locale.ROOT).trim();
-    // An undeclared column takes any value; text is the type every value can be written as.
-    if (t.isEmpty()) return StringType.STRING;
-    if (t.contains("INT")) return LongType.LONG;
-    if (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT")) return StringType.STRING;
-    if (t.contains("BLOB")) return BinaryType.BINARY;
-    if (t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB")) return DoubleType.DOUBLE;
+    switch (Affinity.of(t)) {
+      case INTEGER:
+        return LongType.LONG;
+      case TEXT:
+        return StringType.STRING;
+      case BLOB:
+        // An undeclared column takes any value; text is the type every value can be written as.
+        return t.isEmpty() ? StringType.STRING : BinaryType.BINARY;
+      case REAL:
+        return DoubleType.DOUBLE;
+      case NUMERIC:
+        break;
+    }
     if (t.contains("BOOL")) return BooleanType.BOOLEAN;
     if (t.contains("DATETIME") || t.contains("TIMESTAMP")) return TimestampType.TIMESTAMP;
     if (t.contains("DATE")) return DateType.DATE;

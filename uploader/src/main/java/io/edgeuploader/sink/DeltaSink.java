@@ -273,7 +273,9 @@ public final class DeltaSink {
   /**
    * A location a person must fix (refused credentials, no permission, a file where a directory
    * should be) stops the uploader; a race with other writers, an unknown commit outcome or an
-   * unreachable store is retried, and the table's cursor makes the retry exact.
+   * unreachable store is retried, and the table's cursor makes the retry exact. A checkpoint
+   * without a footer (left by a killed writer) is removed here, where every failure to read the log
+   * passes, so that the retry can load the table.
    */
   private RuntimeException classify(String doing, Exception e) {
     if (e instanceof UserError u) return u;

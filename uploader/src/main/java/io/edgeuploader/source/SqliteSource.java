@@ -314,14 +314,14 @@ public final class SqliteSource implements AutoCloseable {
    * comparisons per value (~0.1 s per million rows of the sensor table).
    */
   private static List<String> storageClassesLikeliestFirst(SourceColumn column) {
-    String type = column.declaredType().toUpperCase(java.util.Locale.ROOT);
-    String first;
-    if (type.contains("INT")) first = "integer";
-    else if (type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT"))
-      first = "text";
-    else if (type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB"))
-      first = "real";
-    else return STORAGE_CLASSES;
+    String first =
+        switch (Affinity.of(column.declaredType())) {
+          case INTEGER -> "integer";
+          case TEXT -> "text";
+          case REAL -> "real";
+          case BLOB, NUMERIC -> null;
+        };
+    if (first == null) return STORAGE_CLASSES;
     List<String> ordered = new ArrayList<>(STORAGE_CLASSES);
     ordered.remove(first);
     ordered.add(0, first);
