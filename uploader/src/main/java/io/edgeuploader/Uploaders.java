@@ -1,6 +1,8 @@
 package io.edgeuploader;
 
 import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.ops.Metrics;
+import io.edgeuploader.ops.Tracing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.edgeuploader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeuploader.cli.SampleDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeuploader.cli.SampleDatabase;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.sink.SinkException;
 import java.io.RandomAccessFile;

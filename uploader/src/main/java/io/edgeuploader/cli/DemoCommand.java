@@ -1,6 +1,5 @@
 package io.edgeuploader.cli;
 
-import io.edgeuploader.SampleDatabase;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.ConfigLoader;

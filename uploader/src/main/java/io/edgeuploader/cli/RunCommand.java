@@ -1,10 +1,11 @@
 package io.edgeuploader.cli;
 
-import io.edgeuploader.Metrics;
 import io.edgeuploader.UploadLoop;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.Uploaders;
 import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.ops.Metrics;
+import io.edgeuploader.ops.MetricsServer;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package io.edgeuploader;
+package io.edgeuploader.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

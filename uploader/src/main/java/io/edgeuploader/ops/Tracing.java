@@ -1,4 +1,4 @@
-package io.edgeuploader;
+package io.edgeuploader.ops;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -25,15 +25,17 @@ import java.util.function.Supplier;
  * table into which Delta table version. Without an endpoint the tracer is a no-op.
  */
 public final class Tracing implements AutoCloseable {
-  static final AttributeKey<String> NODE = AttributeKey.stringKey("uploader.node_id");
-  static final AttributeKey<String> SOURCE_DATABASE =
+  public static final AttributeKey<String> NODE = AttributeKey.stringKey("uploader.node_id");
+  public static final AttributeKey<String> SOURCE_DATABASE =
       AttributeKey.stringKey("uploader.source.database");
-  static final AttributeKey<String> SOURCE_TABLE = AttributeKey.stringKey("uploader.source.table");
-  static final AttributeKey<String> TARGET = AttributeKey.stringKey("uploader.delta.table_path");
-  static final AttributeKey<Long> VERSION = AttributeKey.longKey("uploader.delta.version");
-  static final AttributeKey<Long> ROWS = AttributeKey.longKey("uploader.rows");
-  static final AttributeKey<Long> BYTES = AttributeKey.longKey("uploader.bytes");
-  static final AttributeKey<Long> COMMITS = AttributeKey.longKey("uploader.commits");
+  public static final AttributeKey<String> SOURCE_TABLE =
+      AttributeKey.stringKey("uploader.source.table");
+  public static final AttributeKey<String> TARGET =
+      AttributeKey.stringKey("uploader.delta.table_path");
+  public static final AttributeKey<Long> VERSION = AttributeKey.longKey("uploader.delta.version");
+  public static final AttributeKey<Long> ROWS = AttributeKey.longKey("uploader.rows");
+  public static final AttributeKey<Long> BYTES = AttributeKey.longKey("uploader.bytes");
+  public static final AttributeKey<Long> COMMITS = AttributeKey.longKey("uploader.commits");
 
   private final Tracer tracer;
   private final Optional<OpenTelemetrySdk> sdk;
@@ -79,7 +81,8 @@ public final class Tracing implements AutoCloseable {
    * gives the attributes known only at the end (version, rows, bytes). A failure is recorded on the
    * span and rethrown.
    */
-  <T> T traced(String name, Attributes attributes, Supplier<T> work, Function<T, Attributes> done) {
+  public <T> T traced(
+      String name, Attributes attributes, Supplier<T> work, Function<T, Attributes> done) {
     Span span = tracer.spanBuilder(name).setAllAttributes(attributes).startSpan();
     try (Scope ignored = span.makeCurrent()) {
       T result = work.get();
@@ -95,7 +98,7 @@ public final class Tracing implements AutoCloseable {
   }
 
   /** Sends the spans batched so far, waiting at most 2 s for the collector. */
-  void flush() {
+  public void flush() {
     sdk.ifPresent(s -> s.getSdkTracerProvider().forceFlush().join(2, TimeUnit.SECONDS));
   }
 

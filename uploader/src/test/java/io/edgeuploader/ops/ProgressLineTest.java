@@ -1,8 +1,11 @@
-package io.edgeuploader;
+package io.edgeuploader.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeuploader.TestDatabase;
+import io.edgeuploader.Uploader;
+import io.edgeuploader.cli.SampleDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.edgeuploader;
+package io.edgeuploader.ops;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -116,7 +116,8 @@ public final class Metrics {
     return registry;
   }
 
-  void committed(String table, long rows, long rescued, long bytes, long version, long nanos) {
+  public void committed(
+      String table, long rows, long rescued, long bytes, long version, long nanos) {
     rowsUploaded.labelValues(table).inc(rows);
     valuesRescued.labelValues(table).inc(rescued);
     commits.labelValues(table).inc();
@@ -135,13 +136,13 @@ public final class Metrics {
   }
 
   /** A pass ended well; {@code pending} rows remain, the oldest stamped {@code oldest}. */
-  void passSucceeded(String table, long pending, Optional<Instant> oldest) {
+  public void passSucceeded(String table, long pending, Optional<Instant> oldest) {
     succeeded(table);
     rowsPending.labelValues(table).set(pending);
     oldestPending.put(table, oldest);
   }
 
-  void passFailed(String table, String kind, String error, boolean retried) {
+  public void passFailed(String table, String kind, String error, boolean retried) {
     Instant now = clock.instant();
     health.merge(
         table, new Health(null, now, error), (old, x) -> new Health(old.succeeded, now, error));

@@ -1,9 +1,8 @@
-package io.edgeuploader.cli;
+package io.edgeuploader.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.edgeuploader.ExitCode;
-import io.edgeuploader.Metrics;
 import io.edgeuploader.UserError;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import java.io.IOException;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * answers) and {@code /readyz} (the last pass succeeded recently; 503 with the reason otherwise).
  * One thread: scrapes and probes are rare and cheap.
  */
-final class MetricsServer implements AutoCloseable {
+public final class MetricsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
 
   private final HttpServer server;
@@ -29,7 +28,7 @@ final class MetricsServer implements AutoCloseable {
   /**
    * @param readyWithin how recent the last successful pass must be for {@code /readyz}
    */
-  MetricsServer(String host, int port, Metrics metrics, Duration readyWithin) {
+  public MetricsServer(String host, int port, Metrics metrics, Duration readyWithin) {
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 8);
     } catch (IOException e) {

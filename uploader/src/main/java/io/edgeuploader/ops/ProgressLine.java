@@ -1,4 +1,4 @@
-package io.edgeuploader;
+package io.edgeuploader.ops;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -19,7 +19,7 @@ public final class ProgressLine {
   private long done;
   private long drawn;
 
-  ProgressLine(PrintStream out, long total, LongSupplier nanoTime) {
+  public ProgressLine(PrintStream out, long total, LongSupplier nanoTime) {
     this.out = out;
     this.total = total;
     this.nanoTime = nanoTime;
@@ -27,7 +27,7 @@ public final class ProgressLine {
     this.drawn = started - REDRAW_NANOS;
   }
 
-  void advance(long rows) {
+  public void advance(long rows) {
     done += rows;
     long now = nanoTime.getAsLong();
     if (now - drawn >= REDRAW_NANOS || done >= total) {
@@ -38,7 +38,7 @@ public final class ProgressLine {
   }
 
   /** Clears the line at the end of the pass. */
-  void finish() {
+  public void finish() {
     out.print("\u001b[K");
     out.flush();
   }

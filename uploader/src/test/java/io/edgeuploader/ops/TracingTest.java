@@ -1,9 +1,11 @@
-package io.edgeuploader;
+package io.edgeuploader.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.edgeuploader.TestDatabase;
+import io.edgeuploader.Uploaders;
 import io.edgeuploader.config.ConfigKey;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;

@@ -1,4 +1,4 @@
-package io.edgeuploader;
+package io.edgeuploader.cli;
 
 import java.nio.file.Path;
 import java.sql.Connection;
