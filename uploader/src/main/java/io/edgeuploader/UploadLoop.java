@@ -3,7 +3,10 @@ package io.edgeuploader;
 import io.edgeuploader.sink.SinkException;
 import io.edgeuploader.source.SourceException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -19,6 +22,9 @@ public final class UploadLoop {
   private static final Logger log = LoggerFactory.getLogger(UploadLoop.class);
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
+
+  /** How often {@link #once} tries a table's pass before giving up. */
+  static final int ONCE_ATTEMPTS = 3;
 
   /** Waits, returning early when a stop is requested. */
   public interface Sleeper {
@@ -57,7 +63,7 @@ public final class UploadLoop {
         interval.toSeconds(),
         String.join(",", uploaders.stream().map(u -> u.table().name()).toList()));
     while (!stopRequested.getAsBoolean()) {
-      String error = null;
+      Map<String, String> failed = new LinkedHashMap<>();
       for (int i = 0; i < uploaders.size() && !stopRequested.getAsBoolean(); i++) {
         Uploader uploader = uploaders.get(i);
         try {
@@ -70,33 +76,58 @@ public final class UploadLoop {
         } catch (SinkException | SourceException e) {
           mustPass[i] = true;
           String table = uploader.table().name();
-          error = table + ": " + e.getMessage();
+          failed.put(table, e.getMessage());
           uploader
               .metrics()
-              .passFailed(table, e instanceof SinkException ? "store" : "sqlite", error, true);
+              .passFailed(table, e instanceof SinkException ? "store" : "sqlite", e.getMessage());
         }
       }
       Duration wait = interval;
-      if (error == null && failures > 0) {
+      if (failed.isEmpty() && failures > 0) {
         log.info("event=recovered failed_passes={}", failures);
         failures = 0;
-      } else if (error != null) {
+      } else if (!failed.isEmpty()) {
         failures++;
         wait = backoff(failures);
-        if (failures == 1) {
-          log.warn(
-              "event=pass_failed error=\"{}\"; retrying with backoff, rows stay in SQLite", error);
-        } else {
-          log.debug(
-              "event=pass_failed attempt={} retry_in_ms={} error=\"{}\"",
-              failures,
-              wait.toMillis(),
-              error);
+        for (Map.Entry<String, String> f : failed.entrySet()) {
+          logFailure(f.getKey(), failures, wait, f.getValue());
         }
       }
       sleeper.sleep(wait);
     }
     log.info("event=loop_stopped");
+  }
+
+  /**
+   * One pass over every table, for a one-shot run (cron, a batch job): a failed pass is retried
+   * with the same backoff as the daemon's, up to {@value #ONCE_ATTEMPTS} attempts, riding out a
+   * short blip (nodes of a fleet racing to create the same container, say) before the failure is
+   * rethrown. Each retry continues from the table's cursor, so nothing is uploaded twice.
+   *
+   * @return what each table's pass did, in the order of the uploaders
+   */
+  public List<Uploader.PassResult> once() throws InterruptedException {
+    List<Uploader.PassResult> results = new ArrayList<>();
+    for (Uploader uploader : uploaders) {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          results.add(uploader.uploadPending(stopRequested));
+          break;
+        } catch (SinkException | SourceException e) {
+          if (attempt == ONCE_ATTEMPTS) throw e;
+          Duration wait = backoff(attempt);
+          logFailure(uploader.table().name(), attempt, wait, e.getMessage());
+          sleeper.sleep(wait);
+        }
+      }
+    }
+    return results;
+  }
+
+  private static void logFailure(String table, int attempt, Duration wait, String error) {
+    String line = "event=pass_failed table={} attempt={} retry_in_ms={} error=\"{}\"";
+    if (attempt == 1) log.warn(line, table, attempt, wait.toMillis(), error);
+    else log.debug(line, table, attempt, wait.toMillis(), error);
   }
 
   /** 1 s doubling per failure, capped at the larger of the interval and 5 min, ±20 % jitter. */

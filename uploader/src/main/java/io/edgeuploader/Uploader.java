@@ -3,7 +3,8 @@ package io.edgeuploader;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.exceptions.ConcurrentTransactionException;
 import io.delta.kernel.types.StructType;
-import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.config.DaemonConfig;
+import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.cursor.Cursor;
 import io.edgeuploader.cursor.CursorCache;
 import io.edgeuploader.cursor.RecentRows;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class Uploader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Uploader.class);
 
-  private final UploaderConfig config;
+  private final DaemonConfig node;
+  private final TableConfig config;
   private final SqliteSource source;
   private final SourceTable table;
   private final DeltaSink sink;
@@ -76,58 +78,61 @@ public final class Uploader implements AutoCloseable {
   private PrintStream terminal;
 
   Uploader(
-      UploaderConfig config,
+      DaemonConfig node,
+      TableConfig config,
       SqliteSource source,
       SourceTable table,
       DeltaSink sink,
       Metrics metrics,
       Tracing tracing) {
+    this.node = node;
     this.config = config;
     this.metrics = metrics;
     this.tracing = tracing;
     this.lineage =
         Attributes.of(
-            Tracing.NODE, config.nodeId(),
-            Tracing.SOURCE_DATABASE, config.sqlite().toString(),
+            Tracing.NODE, node.nodeId(),
+            Tracing.SOURCE_DATABASE, node.sqlite().toString(),
             Tracing.SOURCE_TABLE, table.name(),
             Tracing.TARGET, sink.tablePath());
     this.source = source;
     this.table = table;
     this.sink = sink;
-    this.appId = appId(config.nodeId(), config.sqlite().getFileName().toString(), table.name());
-    this.cache = new CursorCache(config.stateDir(), appId);
+    this.appId = appId(node.nodeId(), node.sqlite().getFileName().toString(), table.name());
+    this.cache = new CursorCache(node.stateDir(), appId);
     this.columns = RowFingerprint.ofColumns(table.columns());
   }
 
-  /** Opens the database and chooses the table; writes nothing. */
-  public static Uploader open(UploaderConfig config) {
-    return open(config, System.getenv());
-  }
-
-  /** As {@link #open(UploaderConfig)}, with credentials and endpoints from {@code env}. */
-  public static Uploader open(UploaderConfig config, Map<String, String> env) {
-    return open(config, env, new Metrics(Clock.systemUTC()), Tracing.off());
+  /** Opens the database and chooses the table of a single-table config; writes nothing. */
+  public static Uploader open(DaemonConfig config) {
+    return open(
+        config, config.table(), System.getenv(), new Metrics(Clock.systemUTC()), Tracing.off());
   }
 
   /**
-   * As {@link #open(UploaderConfig, Map)}, counting into {@code metrics}, traced by {@code
-   * tracing}.
+   * Opens the database and chooses the table; writes nothing. Credentials and endpoints come from
+   * {@code env}; counts go into {@code metrics}, spans to {@code tracing}.
    */
-  static Uploader open(
-      UploaderConfig config, Map<String, String> env, Metrics metrics, Tracing tracing) {
-    SqliteSource source = SqliteSource.open(config.sqlite(), config.busyTimeout());
+  public static Uploader open(
+      DaemonConfig node,
+      TableConfig config,
+      Map<String, String> env,
+      Metrics metrics,
+      Tracing tracing) {
+    SqliteSource source = SqliteSource.open(node.sqlite(), node.busyTimeout());
     try {
       SourceTable table = TableDetector.describe(source, config.table(), config.timestampColumn());
       TableSchema.checkSource(table);
       log.info(
           "event=source sqlite={} table={} table_reason=\"{}\" timestamp_column={}"
               + " timestamp_reason=\"{}\"",
-          config.sqlite(),
+          node.sqlite(),
           table.name(),
           table.reason(),
           table.timestamp().name(),
           table.timestamp().reason());
       return new Uploader(
+          node,
           config,
           source,
           table,
@@ -238,7 +243,7 @@ public final class Uploader implements AutoCloseable {
           new RowConverter(
               base.getSchema(),
               table,
-              config.nodeId(),
+              node.nodeId(),
               ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant()));
       Cursor before = cursor;
       long began = System.nanoTime();

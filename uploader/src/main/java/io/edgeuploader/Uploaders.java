@@ -1,6 +1,7 @@
 package io.edgeuploader;
 
-import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.config.DaemonConfig;
+import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.ops.Metrics;
 import io.edgeuploader.ops.Tracing;
 import java.time.Clock;
@@ -24,15 +25,14 @@ public final class Uploaders implements AutoCloseable {
   }
 
   /** Opens every table; if one cannot be opened, closes those already open and rethrows. */
-  public static Uploaders open(List<UploaderConfig> configs, Map<String, String> env) {
+  public static Uploaders open(DaemonConfig config, Map<String, String> env) {
     Metrics metrics = new Metrics(Clock.systemUTC());
-    UploaderConfig first = configs.get(0); // settings other than the table are shared
     Tracing tracing =
-        first.otlpEndpoint().map(u -> Tracing.otlp(u, first.nodeId())).orElseGet(Tracing::off);
+        config.otlpEndpoint().map(u -> Tracing.otlp(u, config.nodeId())).orElseGet(Tracing::off);
     List<Uploader> opened = new ArrayList<>();
     try {
-      for (UploaderConfig config : configs) {
-        opened.add(Uploader.open(config, env, metrics, tracing));
+      for (TableConfig table : config.tables()) {
+        opened.add(Uploader.open(config, table, env, metrics, tracing));
       }
     } catch (RuntimeException e) {
       opened.forEach(Uploader::close);

@@ -2,7 +2,7 @@ package io.edgeuploader;
 
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.ConfigLoader;
-import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.config.DaemonConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,7 +47,7 @@ public final class TestDatabase {
   }
 
   /** A config for this database; extra flags as key/value pairs override the defaults. */
-  public UploaderConfig config(Object... extra) {
+  public DaemonConfig config(Object... extra) {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     flags.put(ConfigKey.SQLITE, file.toString());
     flags.put(ConfigKey.TABLE_PATH, table.toString());

@@ -3,7 +3,7 @@ package io.edgeuploader.cli;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.ConfigLoader;
-import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.config.DaemonConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
       "Run it again to see an incremental upload."
     })
 final class DemoCommand implements Callable<Integer> {
-  @Mixin LogOptions debug;
+  @Mixin LogOptions log;
 
   @Option(
       names = "--dir",
@@ -51,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
         Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(rows),
         System.nanoTime());
     System.out.println("Added " + rows + " readings to " + db);
-    UploaderConfig config =
+    DaemonConfig config =
         ConfigLoader.load(
             Optional.empty(),
             Map.of(),
@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
                 ConfigKey.NODE_ID, "demo-node"));
     try (Uploader uploader = Uploader.open(config)) {
       System.out.println();
-      DryRun.print(uploader, config, System.out);
+      DryRun.print(uploader, config, config.table(), System.out);
       System.out.println();
       uploader.cache().checkWritable();
       System.out.println(Summary.of(uploader, uploader.uploadPending(() -> false)));

@@ -3,7 +3,8 @@ package io.edgeuploader.cli;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.edgeuploader.Uploader;
-import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.config.DaemonConfig;
+import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.mapping.TableSchema;
 import io.edgeuploader.source.SourceColumn;
 import io.edgeuploader.source.SourceTable;
@@ -13,10 +14,10 @@ import java.io.PrintStream;
 final class DryRun {
   private DryRun() {}
 
-  static void print(Uploader uploader, UploaderConfig config, PrintStream out) {
+  static void print(Uploader uploader, DaemonConfig node, TableConfig config, PrintStream out) {
     SourceTable table = uploader.table();
     Uploader.Progress progress = uploader.progress();
-    out.println("SQLite database:  " + config.sqlite());
+    out.println("SQLite database:  " + node.sqlite());
     out.println("Table:            " + table.name() + " (" + table.reason() + ")");
     out.println(
         "Timestamp column: "
@@ -33,7 +34,7 @@ final class DryRun {
                 .snapshot()
                 .map(s -> " (exists, version " + s.getVersion() + ")")
                 .orElse(" (will be created)"));
-    out.println("Node id:          " + config.nodeId());
+    out.println("Node id:          " + node.nodeId());
     StructType schema =
         progress
             .snapshot()

@@ -1,8 +1,7 @@
 package io.edgeuploader.cli;
 
 import io.edgeuploader.Uploaders;
-import io.edgeuploader.config.UploaderConfig;
-import java.util.List;
+import io.edgeuploader.config.DaemonConfig;
 import picocli.CommandLine.Option;
 
 /** --dry-run of the uploading commands: every decision shown, nothing written. */
@@ -14,11 +13,11 @@ final class DryRunOption {
   boolean enabled;
 
   /** Prints the plan of each table and returns true if this is a dry run. */
-  boolean printIfRequested(Uploaders uploaders, List<UploaderConfig> configs) {
+  boolean printIfRequested(Uploaders uploaders, DaemonConfig config) {
     if (!enabled) return false;
-    for (int i = 0; i < configs.size(); i++) {
+    for (int i = 0; i < config.tables().size(); i++) {
       if (i > 0) System.out.println();
-      DryRun.print(uploaders.list().get(i), configs.get(i), System.out);
+      DryRun.print(uploaders.list().get(i), config, config.tables().get(i), System.out);
     }
     System.out.println("Dry run: nothing was written.");
     return true;

@@ -1,5 +1,6 @@
 package io.edgeuploader.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -7,8 +8,6 @@ import picocli.CommandLine.Spec;
 
 /** --debug and --log-format, shared by every command. */
 final class LogOptions {
-  static boolean debug;
-
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
@@ -16,8 +15,12 @@ final class LogOptions {
       names = "--debug",
       description = "Log the libraries' chatter and print stack traces of errors.")
   void setDebug(boolean on) {
-    debug = on;
     Logging.configure(on);
+  }
+
+  /** Whether the command that {@code cli} ran was given --debug. */
+  static boolean requested(CommandLine cli) {
+    return cli.getParseResult() != null && cli.getParseResult().hasMatchedOption("--debug");
   }
 
   @Option(

@@ -58,17 +58,24 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code (tests call this in-process). */
   public static int execute(String... args) {
-    LogOptions.debug = false;
+    // Logback is process-wide: a command run before this one in the same JVM (tests) may have
+    // switched it.
     Logging.configure(false);
     Logging.json(false);
     CommandLine cli = new CommandLine(new Main());
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      if (sub.getCommand() instanceof ConfiguredCommand c) {
+        sub.getCommandSpec().addMixin("config", ConfigOptions.mixin(c.uses()));
+      }
+    }
     cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> report(e, commandLine.getErr()));
+        (e, commandLine, parseResult) ->
+            report(e, commandLine.getErr(), LogOptions.requested(commandLine)));
     return cli.execute(args);
   }
 
   /** One line for a user's mistake; the stack trace only with --debug. */
-  static int report(Exception e, PrintWriter err) {
+  static int report(Exception e, PrintWriter err, boolean debug) {
     ExitCode code;
     String message;
     if (e instanceof UserError u) {
@@ -82,16 +89,15 @@ public final class Main implements Runnable {
       message = e.getMessage();
     } else {
       code = ExitCode.INTERNAL;
-      message = "unexpected " + e + (LogOptions.debug ? "" : " (run with --debug for details)");
+      message = "unexpected " + e + (debug ? "" : " (run with --debug for details)");
     }
     if (Logging.isJson()) {
       // A log aggregator gets the reason a node stopped as one more JSON line.
-      log.error(
-          "event=exit exit_code={} error=\"{}\"", code.code, message, LogOptions.debug ? e : null);
+      log.error("event=exit exit_code={} error=\"{}\"", code.code, message, debug ? e : null);
       return code.code;
     }
     err.println("error: " + message);
-    if (LogOptions.debug) e.printStackTrace(err);
+    if (debug) e.printStackTrace(err);
     err.flush();
     return code.code;
   }

@@ -3,16 +3,20 @@ package io.edgeuploader.cli;
 import io.edgeuploader.UploadLoop;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.Uploaders;
-import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.config.ConfigKey;
+import io.edgeuploader.config.DaemonConfig;
 import io.edgeuploader.ops.Metrics;
 import io.edgeuploader.ops.MetricsServer;
-import java.util.List;
+import java.util.EnumSet;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "run",
@@ -23,21 +27,24 @@ import picocli.CommandLine.Mixin;
           + " redone at the next start. Store outages are retried with backoff.",
       "With --metrics-port, serves Prometheus /metrics, /healthz and /readyz on 127.0.0.1."
     })
-final class RunCommand implements Callable<Integer> {
+final class RunCommand implements Callable<Integer>, ConfiguredCommand {
   /** How long a stop signal waits for a commit in flight, inside the 10 s we promise. */
   private static final long STOP_GRACE_SECONDS = 9;
 
-  @Mixin ConfigOptions options;
-  @Mixin LogOptions debug;
-
+  @Spec CommandSpec spec;
+  @Mixin LogOptions log;
   @Mixin DryRunOption dryRun;
 
   @Override
+  public Set<ConfigKey.Use> uses() {
+    return EnumSet.allOf(ConfigKey.Use.class);
+  }
+
+  @Override
   public Integer call() throws InterruptedException {
-    List<UploaderConfig> configs = options.load();
-    UploaderConfig config = configs.get(0); // settings other than the table are shared
-    try (Uploaders uploaders = Uploaders.open(configs, System.getenv())) {
-      if (dryRun.printIfRequested(uploaders, configs)) return 0;
+    DaemonConfig config = ConfigOptions.load(spec);
+    try (Uploaders uploaders = Uploaders.open(config, System.getenv())) {
+      if (dryRun.printIfRequested(uploaders, config)) return 0;
       for (Uploader u : uploaders.list()) {
         u.cache().checkWritable();
         if (System.console() != null) u.showProgressOn(System.err);
@@ -77,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
    * intervals and a minute: a daemon that is merely idle stays ready, one failing or stuck does
    * not.
    */
-  private static MetricsServer metricsServer(UploaderConfig config, Metrics metrics) {
+  private static MetricsServer metricsServer(DaemonConfig config, Metrics metrics) {
     if (config.metricsPort() == 0) return null;
     return new MetricsServer(
         config.metricsHost(),

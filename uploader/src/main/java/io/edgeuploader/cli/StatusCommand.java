@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.Uploaders;
-import io.edgeuploader.config.UploaderConfig;
+import io.edgeuploader.config.ConfigKey;
+import io.edgeuploader.config.DaemonConfig;
 import io.edgeuploader.cursor.Cursor;
-import java.util.List;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "status",
@@ -18,9 +22,9 @@ import picocli.CommandLine.Option;
     description =
         "Show the source table, the cursor, the Delta table's version and row count, and"
             + " how many rows wait to be uploaded. Writes nothing.")
-final class StatusCommand implements Callable<Integer> {
-  @Mixin ConfigOptions options;
-  @Mixin LogOptions debug;
+final class StatusCommand implements Callable<Integer>, ConfiguredCommand {
+  @Spec CommandSpec spec;
+  @Mixin LogOptions log;
 
   @Option(
       names = "--json",
@@ -28,18 +32,23 @@ final class StatusCommand implements Callable<Integer> {
   boolean json;
 
   @Override
+  public Set<ConfigKey.Use> uses() {
+    return EnumSet.allOf(ConfigKey.Use.class);
+  }
+
+  @Override
   public Integer call() {
-    List<UploaderConfig> configs = options.load();
-    try (Uploaders uploaders = Uploaders.open(configs, System.getenv())) {
-      for (int i = 0; i < configs.size(); i++) {
+    DaemonConfig config = ConfigOptions.load(spec);
+    try (Uploaders uploaders = Uploaders.open(config, System.getenv())) {
+      for (int i = 0; i < uploaders.list().size(); i++) {
         if (i > 0 && !json) System.out.println();
-        print(uploaders.list().get(i), configs.get(i));
+        print(uploaders.list().get(i), config);
       }
       return 0;
     }
   }
 
-  private void print(Uploader uploader, UploaderConfig config) {
+  private void print(Uploader uploader, DaemonConfig config) {
     Uploader.Progress p = uploader.progress();
     Cursor c = p.cursor();
     ObjectNode o = new ObjectMapper().createObjectNode();

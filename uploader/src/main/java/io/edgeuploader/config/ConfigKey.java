@@ -3,47 +3,209 @@ package io.edgeuploader.config;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * Every setting, with its YAML key, environment variable and command-line flag in one place so the
- * three spellings cannot drift apart. Precedence is flag, then environment, then file, then
- * default.
+ * Every setting, with its YAML key, environment variable, command-line flag, default and help text
+ * in one place, so that the spellings, the defaults and {@code --help} cannot drift apart.
+ * Precedence is flag, then environment, then file, then default.
  */
 public enum ConfigKey {
-  SQLITE("sqlite", "SQLITE_PATH", "--sqlite"),
-  TABLE("table", "SQLITE_TABLE", "--table"),
-  TIMESTAMP_COLUMN("timestamp_column", "TIMESTAMP_COLUMN", "--timestamp-column"),
-  TABLE_PATH("table_path", "TABLE_PATH", "--table-path"),
-  STATE_DIR("state_dir", "STATE_DIR", "--state-dir"),
-  INTERVAL("interval", "UPLOAD_INTERVAL", "--interval"),
-  BATCH_ROWS("batch_rows", "BATCH_ROWS", "--batch-rows"),
-  TARGET_FILE_SIZE("target_file_size", "TARGET_FILE_SIZE", "--target-file-size"),
-  NODE_ID("node_id", "NODE_ID", "--node-id"),
-  BUSY_TIMEOUT("busy_timeout", "SQLITE_BUSY_TIMEOUT", "--busy-timeout"),
-  METRICS_PORT("metrics_port", "METRICS_PORT", "--metrics-port"),
-  METRICS_HOST("metrics_host", "METRICS_HOST", "--metrics-host"),
-  AUDIT_COLUMNS("audit_columns", "AUDIT_COLUMNS", "--audit-columns", true),
-  PARTITION_BY("partition_by", "PARTITION_BY", "--partition-by", true),
-  OTLP_ENDPOINT("otlp_endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "--otlp-endpoint");
+  SQLITE(
+      "sqlite",
+      "SQLITE_PATH",
+      "--sqlite",
+      "PATH",
+      Use.SOURCE,
+      null,
+      "required",
+      "SQLite database to upload; opened read-only"),
+  TABLE(
+      "table",
+      "SQLITE_TABLE",
+      "--table",
+      "NAME",
+      Use.SOURCE,
+      null,
+      "detected",
+      "SQLite table; detected: the only table, or the only one with a timestamp column"),
+  TIMESTAMP_COLUMN(
+      "timestamp_column",
+      "TIMESTAMP_COLUMN",
+      "--timestamp-column",
+      "NAME",
+      Use.SOURCE,
+      null,
+      "detected",
+      "Column holding each row's time; detected by declared type, name and values"),
+  TABLE_PATH(
+      "table_path",
+      "TABLE_PATH",
+      "--table-path",
+      "PATH_OR_URI",
+      Use.SOURCE,
+      null,
+      "required",
+      "Delta table location: a local path, s3://, abfss://; created on first upload"),
+  STATE_DIR(
+      "state_dir",
+      "STATE_DIR",
+      "--state-dir",
+      "DIR",
+      Use.SOURCE,
+      "uploader-state",
+      null,
+      "Directory for the local cursor cache"),
+  INTERVAL(
+      "interval",
+      "UPLOAD_INTERVAL",
+      "--interval",
+      "SECONDS",
+      Use.DAEMON,
+      "300",
+      null,
+      "Seconds between passes of 'run', or 30s/5m/1h"),
+  BATCH_ROWS(
+      "batch_rows",
+      "BATCH_ROWS",
+      "--batch-rows",
+      "N",
+      Use.WRITE,
+      "1000000",
+      null,
+      "Most rows per Delta commit"),
+  TARGET_FILE_SIZE(
+      "target_file_size",
+      "TARGET_FILE_SIZE",
+      "--target-file-size",
+      "SIZE",
+      Use.WRITE,
+      "128MB",
+      null,
+      "Size at which a data file is closed and the next begun (bytes, KB, MB, GB)"),
+  NODE_ID(
+      "node_id",
+      "NODE_ID",
+      "--node-id",
+      "ID",
+      Use.SOURCE,
+      null,
+      "the host name",
+      "This node's name in _node_id and in the table's progress markers"),
+  BUSY_TIMEOUT(
+      "busy_timeout",
+      "SQLITE_BUSY_TIMEOUT",
+      "--busy-timeout",
+      "SECONDS",
+      Use.SOURCE,
+      "10",
+      null,
+      "How long to wait for a writer's lock on SQLite"),
+  METRICS_PORT(
+      "metrics_port",
+      "METRICS_PORT",
+      "--metrics-port",
+      "PORT",
+      Use.DAEMON,
+      null,
+      "off",
+      "'run' serves Prometheus /metrics, /healthz and /readyz on this port"),
+  METRICS_HOST(
+      "metrics_host",
+      "METRICS_HOST",
+      "--metrics-host",
+      "ADDRESS",
+      Use.DAEMON,
+      "127.0.0.1",
+      null,
+      "Address the metrics port listens on (0.0.0.0 for probes from outside a container)"),
+  AUDIT_COLUMNS(
+      "audit_columns",
+      "AUDIT_COLUMNS",
+      "--audit-columns",
+      "LIST",
+      Use.WRITE,
+      "node_id",
+      null,
+      "Columns added to a new table, comma-separated: node_id, ingested_at, source_rowid, none"),
+  PARTITION_BY(
+      "partition_by",
+      "PARTITION_BY",
+      "--partition-by",
+      "LIST",
+      Use.WRITE,
+      null,
+      "none",
+      "Partition a new table by date (column _event_date) and/or node_id, comma-separated"),
+  OTLP_ENDPOINT(
+      "otlp_endpoint",
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+      "--otlp-endpoint",
+      "URL",
+      Use.WRITE,
+      null,
+      "off",
+      "Send OpenTelemetry spans over OTLP/HTTP to this collector, e.g. http://host:4318");
+
+  /** Which commands a setting matters to; the others accept it but leave it out of --help. */
+  public enum Use {
+    /** Finding the database, the table and the cursor: every command. */
+    SOURCE,
+    /** Writing to the table: once and run. */
+    WRITE,
+    /** The daemon's schedule and ports: run. */
+    DAEMON
+  }
 
   public final String yamlKey;
   public final String envVar;
   public final String flag;
+  public final String paramLabel;
+  public final Use use;
+
+  /** The value used when none is given, parsed like one that is; null if there is none. */
+  public final String defaultValue;
+
+  /** What --help says the default is, when it is not a value (detected, off, required). */
+  private final String defaultText;
+
+  private final String help;
 
   /**
    * Takes a list: a YAML sequence, or comma-separated in the environment and on the command line.
    */
   public final boolean list;
 
-  ConfigKey(String yamlKey, String envVar, String flag) {
-    this(yamlKey, envVar, flag, false);
-  }
-
-  ConfigKey(String yamlKey, String envVar, String flag, boolean list) {
+  ConfigKey(
+      String yamlKey,
+      String envVar,
+      String flag,
+      String paramLabel,
+      Use use,
+      String defaultValue,
+      String defaultText,
+      String help) {
     this.yamlKey = yamlKey;
     this.envVar = envVar;
     this.flag = flag;
-    this.list = list;
+    this.paramLabel = paramLabel;
+    this.use = use;
+    this.defaultValue = defaultValue;
+    this.defaultText = defaultText;
+    this.help = help;
+    this.list = paramLabel.equals("LIST");
+  }
+
+  /** The --help line: what it does, its environment variable and its default. */
+  public String description() {
+    String shown = defaultValue != null ? defaultValue : defaultText;
+    return help
+        + " (env "
+        + envVar
+        + "; "
+        + (shown.equals("required") ? "" : "default ")
+        + shown
+        + ").";
   }
 
   public static Optional<ConfigKey> forYamlKey(String key) {
@@ -52,9 +214,9 @@ public enum ConfigKey {
 
   /** The known YAML key closest to a mistyped one, if it is close enough to be a typo. */
   public static Optional<String> closestYamlKey(String key) {
-    return java.util.stream.Stream.concat(
+    return Stream.concat(
             Arrays.stream(values()).map(k -> k.yamlKey),
-            java.util.stream.Stream.of("storage_options", "tables"))
+            Stream.of(ConfigFile.STORAGE_OPTIONS, ConfigFile.TABLES))
         .min(Comparator.comparingInt(k -> editDistance(k, key)))
         .filter(k -> editDistance(k, key) <= Math.max(2, key.length() / 3));
   }

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Merges flags, environment, YAML file and defaults into one validated {@link UploaderConfig}. */
+/** Merges flags, environment, YAML file and defaults into one validated {@link DaemonConfig}. */
 public final class ConfigLoader {
   static final String TABLES = ConfigFile.TABLES;
   private static final List<ConfigKey> PER_TABLE = ConfigFile.PER_TABLE;
@@ -30,25 +30,16 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** The settings of a single-table configuration (see {@link #loadTables}). */
-  public static UploaderConfig load(
-      Optional<Path> file, Map<String, String> env, Map<ConfigKey, String> flags) {
-    List<UploaderConfig> tables = loadTables(file, env, flags);
-    if (tables.size() != 1) {
-      throw new UserError(ExitCode.CONFIG, "this command takes one table, the config has a list");
-    }
-    return tables.get(0);
-  }
-
   /**
-   * The settings of each table to upload: one, or one per entry of the file's {@code tables:} list,
-   * each entry giving its table, timestamp column and Delta table path.
+   * The settings of the process and of each table to upload: one table, or one per entry of the
+   * file's {@code tables:} list, each entry giving its table, timestamp column and Delta table
+   * path.
    *
    * @param file the YAML file, if one was given
    * @param env the process environment (a parameter so tests need not mutate the real one)
    * @param flags values given on the command line
    */
-  public static List<UploaderConfig> loadTables(
+  public static DaemonConfig load(
       Optional<Path> file, Map<String, String> env, Map<ConfigKey, String> flags) {
     Map<String, String> storageOptions = new TreeMap<>();
     List<Map<ConfigKey, String>> tables = new ArrayList<>();
@@ -67,8 +58,14 @@ public final class ConfigLoader {
           origin);
       pick(key, fromFile.get(key), fileOrigin, merged, origin);
     }
-    if (tables.isEmpty()) return List.of(build(merged, origin, storageOptions));
-    List<UploaderConfig> configs = new ArrayList<>();
+    if (blankToNull(merged.get(ConfigKey.SQLITE)) == null) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          "no SQLite database given: pass --sqlite PATH, set SQLITE_PATH, or put 'sqlite:' in the"
+              + " config file");
+    }
+    List<TableConfig> configs = new ArrayList<>();
+    if (tables.isEmpty()) configs.add(table(merged, origin, storageOptions));
     Set<String> names = new java.util.HashSet<>();
     for (int i = 0; i < tables.size(); i++) {
       Map<ConfigKey, String> one = new EnumMap<>(merged);
@@ -107,9 +104,9 @@ public final class ConfigLoader {
             ExitCode.CONFIG,
             "table '" + table + "' appears twice in '" + TABLES + ":' of " + file.get());
       }
-      configs.add(build(one, oneOrigin, storageOptions));
+      configs.add(table(one, oneOrigin, storageOptions));
     }
-    return List.copyOf(configs);
+    return daemon(merged, origin, configs);
   }
 
   private static void pick(
@@ -124,54 +121,52 @@ public final class ConfigLoader {
     }
   }
 
-  private static UploaderConfig build(
+  private static DaemonConfig daemon(
+      Map<ConfigKey, String> v, Map<ConfigKey, String> origin, List<TableConfig> tables) {
+    return new DaemonConfig(
+        Path.of(v.get(ConfigKey.SQLITE)),
+        Optional.ofNullable(blankToNull(v.get(ConfigKey.NODE_ID)))
+            .orElseGet(ConfigLoader::hostName),
+        Path.of(value(v, ConfigKey.STATE_DIR)),
+        duration(v, origin, ConfigKey.INTERVAL),
+        duration(v, origin, ConfigKey.BUSY_TIMEOUT),
+        metricsPort(v, origin),
+        value(v, ConfigKey.METRICS_HOST),
+        otlpEndpoint(v, origin),
+        tables);
+  }
+
+  private static TableConfig table(
       Map<ConfigKey, String> v, Map<ConfigKey, String> origin, Map<String, String> options) {
-    String sqlite = v.get(ConfigKey.SQLITE);
-    if (sqlite == null || sqlite.isEmpty()) {
-      throw new UserError(
-          ExitCode.CONFIG,
-          "no SQLite database given: pass --sqlite PATH, set SQLITE_PATH, or put 'sqlite:' in the"
-              + " config file");
-    }
     String tablePath = v.get(ConfigKey.TABLE_PATH);
-    if (tablePath == null || tablePath.isEmpty()) {
-      throw new UserError(
-          ExitCode.CONFIG,
-          "no Delta table location given: pass --table-path PATH_OR_URI, set TABLE_PATH, or put"
-              + " 'table_path:' in the config file");
+    if (tablePath != null && !tablePath.isEmpty()) {
+      try {
+        Storage.kind(tablePath);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(
+            ExitCode.CONFIG,
+            origin.get(ConfigKey.TABLE_PATH)
+                + ": '"
+                + tablePath
+                + "' uses an unsupported scheme;"
+                + " use a local path, file:, s3://, s3a://, abfs:// or abfss://");
+      }
     }
-    try {
-      Storage.kind(tablePath);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(
-          ExitCode.CONFIG,
-          origin.get(ConfigKey.TABLE_PATH)
-              + ": '"
-              + tablePath
-              + "' uses an unsupported scheme;"
-              + " use a local path, file:, s3://, s3a://, abfs:// or abfss://");
-    }
-    return new UploaderConfig(
-        Path.of(sqlite),
+    return new TableConfig(
         Optional.ofNullable(blankToNull(v.get(ConfigKey.TABLE))),
         Optional.ofNullable(blankToNull(v.get(ConfigKey.TIMESTAMP_COLUMN))),
         tablePath,
-        Optional.ofNullable(v.get(ConfigKey.STATE_DIR))
-            .map(Path::of)
-            .orElse(UploaderConfig.DEFAULT_STATE_DIR),
-        duration(v, origin, ConfigKey.INTERVAL, UploaderConfig.DEFAULT_INTERVAL),
         batchRows(v, origin),
         targetFileBytes(v, origin),
-        Optional.ofNullable(blankToNull(v.get(ConfigKey.NODE_ID)))
-            .orElseGet(ConfigLoader::hostName),
-        duration(v, origin, ConfigKey.BUSY_TIMEOUT, UploaderConfig.DEFAULT_BUSY_TIMEOUT),
-        metricsPort(v, origin),
-        Optional.ofNullable(blankToNull(v.get(ConfigKey.METRICS_HOST)))
-            .orElse(UploaderConfig.DEFAULT_METRICS_HOST),
         auditColumns(v, origin),
         partitionBy(v, origin),
-        otlpEndpoint(v, origin),
-        Map.copyOf(options));
+        options);
+  }
+
+  /** The value given for {@code key}, else its default. */
+  private static String value(Map<ConfigKey, String> v, ConfigKey key) {
+    String given = blankToNull(v.get(key));
+    return given != null ? given : key.defaultValue;
   }
 
   /** Seconds as a bare number, or a number with ms, s, m or h. */
@@ -189,9 +184,8 @@ public final class ConfigLoader {
   }
 
   private static Duration duration(
-      Map<ConfigKey, String> v, Map<ConfigKey, String> origin, ConfigKey key, Duration dflt) {
-    String text = v.get(key);
-    if (text == null) return dflt;
+      Map<ConfigKey, String> v, Map<ConfigKey, String> origin, ConfigKey key) {
+    String text = value(v, key);
     Duration d = parseDuration(text);
     if (d == null || d.isZero()) {
       throw invalid(
@@ -201,8 +195,7 @@ public final class ConfigLoader {
   }
 
   private static int batchRows(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
-    String text = v.get(ConfigKey.BATCH_ROWS);
-    if (text == null) return UploaderConfig.DEFAULT_BATCH_ROWS;
+    String text = value(v, ConfigKey.BATCH_ROWS);
     try {
       int n = Integer.parseInt(text.replace("_", ""));
       if (n > 0) return n;
@@ -214,8 +207,7 @@ public final class ConfigLoader {
 
   private static Set<AuditColumn> auditColumns(
       Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
-    String text = v.get(ConfigKey.AUDIT_COLUMNS);
-    if (text == null) return UploaderConfig.DEFAULT_AUDIT_COLUMNS;
+    String text = value(v, ConfigKey.AUDIT_COLUMNS);
     Set<AuditColumn> chosen = EnumSet.noneOf(AuditColumn.class);
     for (String part : text.split(",")) {
       String name = part.trim();
@@ -254,14 +246,6 @@ public final class ConfigLoader {
                               + "'; choose date and/or node_id (or none)"));
       if (!chosen.contains(column)) chosen.add(column);
     }
-    if (chosen.contains(PartitionColumn.NODE_ID)
-        && !auditColumns(v, origin).contains(AuditColumn.NODE_ID)) {
-      throw new UserError(
-          ExitCode.CONFIG,
-          origin.get(ConfigKey.PARTITION_BY)
-              + ": partitioning by node_id needs the _node_id column; add node_id to"
-              + " audit_columns");
-    }
     return List.copyOf(chosen);
   }
 
@@ -299,8 +283,7 @@ public final class ConfigLoader {
 
   /** Bytes as a bare number, or a number with KB, MB or GB (powers of 1024). */
   private static long targetFileBytes(Map<ConfigKey, String> v, Map<ConfigKey, String> origin) {
-    String text = v.get(ConfigKey.TARGET_FILE_SIZE);
-    if (text == null) return UploaderConfig.DEFAULT_TARGET_FILE_BYTES;
+    String text = value(v, ConfigKey.TARGET_FILE_SIZE);
     Matcher m = SIZE.matcher(text.trim());
     if (m.matches()) {
       int shift =

@@ -142,12 +142,13 @@ public final class Metrics {
     oldestPending.put(table, oldest);
   }
 
-  public void passFailed(String table, String kind, String error, boolean retried) {
+  /** A pass failed and will be retried. */
+  public void passFailed(String table, String kind, String error) {
     Instant now = clock.instant();
     health.merge(
         table, new Health(null, now, error), (old, x) -> new Health(old.succeeded, now, error));
     errors.labelValues(kind).inc();
-    if (retried) retries.inc();
+    retries.inc();
   }
 
   /**

@@ -20,18 +20,18 @@ class ConfigLoaderTest {
         file,
         "sqlite: /file.db\ntable_path: /file-table\ninterval: 5m\n"
             + "batch_rows: 10\nstate_dir: /file-state\n");
-    UploaderConfig c =
+    DaemonConfig c =
         ConfigLoader.load(
             Optional.of(file),
             Map.of("SQLITE_PATH", "/env.db", "UPLOAD_INTERVAL", "7", "TABLE_PATH", "/env-table"),
             Map.of(ConfigKey.SQLITE, "/flag.db"));
     assertEquals(Path.of("/flag.db"), c.sqlite());
-    assertEquals("/env-table", c.tablePath());
+    assertEquals("/env-table", c.table().tablePath());
     assertEquals(Duration.ofSeconds(7), c.interval());
-    assertEquals(10, c.batchRows());
+    assertEquals(10, c.table().batchRows());
     assertEquals(Path.of("/file-state"), c.stateDir());
-    assertEquals(UploaderConfig.DEFAULT_BUSY_TIMEOUT, c.busyTimeout());
-    assertEquals(Optional.empty(), c.table());
+    assertEquals(ConfigLoader.parseDuration(ConfigKey.BUSY_TIMEOUT.defaultValue), c.busyTimeout());
+    assertEquals(Optional.empty(), c.table().table());
   }
 
   @Test
@@ -41,11 +41,12 @@ class ConfigLoaderTest {
         file,
         "sqlite: a.db\ntable_path: t\naudit_columns: [node_id, source_rowid]\n"
             + "target_file_size: 64MB\n");
-    UploaderConfig c = ConfigLoader.load(Optional.of(file), Map.of(), Map.of());
-    assertEquals(java.util.Set.of(AuditColumn.NODE_ID, AuditColumn.SOURCE_ROWID), c.auditColumns());
-    assertEquals(64L << 20, c.targetFileBytes());
+    DaemonConfig c = ConfigLoader.load(Optional.of(file), Map.of(), Map.of());
+    assertEquals(
+        java.util.Set.of(AuditColumn.NODE_ID, AuditColumn.SOURCE_ROWID), c.table().auditColumns());
+    assertEquals(64L << 20, c.table().targetFileBytes());
     c = ConfigLoader.load(Optional.of(file), Map.of("AUDIT_COLUMNS", "ingested_at"), Map.of());
-    assertEquals(java.util.Set.of(AuditColumn.INGESTED_AT), c.auditColumns());
+    assertEquals(java.util.Set.of(AuditColumn.INGESTED_AT), c.table().auditColumns());
     assertEquals(0, c.metricsPort(), "metrics are off unless asked for");
   }
 
@@ -56,10 +57,10 @@ class ConfigLoaderTest {
         file,
         "sqlite: a.db\ntable_path: s3://b/t\nstorage_options:\n"
             + "  fs.s3a.assumed.role.arn: arn:aws:iam::1:role/r\n  fs.s3a.threads.max: 4\n");
-    UploaderConfig c = ConfigLoader.load(Optional.of(file), Map.of(), Map.of());
+    DaemonConfig c = ConfigLoader.load(Optional.of(file), Map.of(), Map.of());
     assertEquals(
         Map.of("fs.s3a.assumed.role.arn", "arn:aws:iam::1:role/r", "fs.s3a.threads.max", "4"),
-        c.storageOptions());
+        c.table().storageOptions());
     Files.writeString(file, "sqlite: a.db\ntable_path: t\nstorage_options:\n  secret: x\n");
     var e =
         org.junit.jupiter.api.Assertions.assertThrows(
@@ -85,13 +86,13 @@ class ConfigLoaderTest {
 
   @Test
   void defaults() {
-    UploaderConfig c =
+    DaemonConfig c =
         ConfigLoader.load(
             Optional.empty(),
             Map.of("SQLITE_PATH", "a.db", "TABLE_PATH", "t", "NODE_ID", "n"),
             Map.of());
     assertEquals(Duration.ofSeconds(300), c.interval());
-    assertEquals(1_000_000, c.batchRows());
+    assertEquals(1_000_000, c.table().batchRows());
     assertEquals(Path.of("uploader-state"), c.stateDir());
     assertEquals("n", c.nodeId());
   }

@@ -39,7 +39,7 @@ class MetricsTest {
     assertEquals(Optional.of("no pass has finished yet"), m.notReadyBecause(within));
 
     m.passSucceeded("a", 0, Optional.empty());
-    m.passFailed("b", "store", "b: connection refused", true);
+    m.passFailed("b", "store", "b: connection refused");
     m.passSucceeded("a", 0, Optional.empty());
     String reason = m.notReadyBecause(within).orElseThrow();
     assertTrue(reason.contains("table b failed: b: connection refused"), reason);

@@ -71,8 +71,7 @@ class TracingTest {
       String endpoint = "http://127.0.0.1:" + receiver.getAddress().getPort();
       try (Uploaders uploaders =
           Uploaders.open(
-              List.of(db.config(ConfigKey.OTLP_ENDPOINT, endpoint, ConfigKey.BATCH_ROWS, 2)),
-              Map.of())) {
+              db.config(ConfigKey.OTLP_ENDPOINT, endpoint, ConfigKey.BATCH_ROWS, 2), Map.of())) {
         uploaders.list().get(0).uploadPending(() -> false);
       } // closing flushes the batched spans
     } finally {
