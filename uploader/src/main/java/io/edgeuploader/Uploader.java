@@ -1,21 +1,18 @@
 package io.edgeuploader;
 
-import io.delta.kernel.Snapshot;
-import io.delta.kernel.exceptions.ConcurrentTransactionException;
 import io.delta.kernel.types.StructType;
 import io.edgeuploader.config.DaemonConfig;
 import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.cursor.Cursor;
 import io.edgeuploader.cursor.CursorCache;
-import io.edgeuploader.cursor.RecentRows;
-import io.edgeuploader.cursor.RowFingerprint;
+import io.edgeuploader.cursor.SourceProgress;
 import io.edgeuploader.mapping.RowConverter;
 import io.edgeuploader.mapping.TableSchema;
 import io.edgeuploader.ops.Metrics;
 import io.edgeuploader.ops.ProgressLine;
 import io.edgeuploader.ops.Tracing;
 import io.edgeuploader.sink.DeltaSink;
-import io.edgeuploader.sink.SinkException;
+import io.edgeuploader.sink.TableVersion;
 import io.edgeuploader.source.RowChunk;
 import io.edgeuploader.source.SourceTable;
 import io.edgeuploader.source.SqliteSource;
@@ -35,11 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Uploads one SQLite table to one Delta table. The cursor follows rowids: SQLite gives a new row a
- * rowid above every existing one, so "rowid above the cursor" finds new rows in index order, late
- * timestamps, equal timestamps and NULL timestamps included. Rowids are only reused after the
- * newest rows were deleted; the anchor (the fingerprint of the row at the cursor) detects that, and
- * {@link #findStart} then finds where the surviving uploaded rows end.
+ * Uploads one SQLite table to one Delta table. A pass is the protocol: load the table, find where
+ * new rows start from the source's cursor in it ({@link SourceProgress}), then commit batches of
+ * rows, each with the cursor that covers it, until the rows present at the start are in.
  */
 public final class Uploader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Uploader.class);
@@ -49,11 +44,16 @@ public final class Uploader implements AutoCloseable {
   private final SqliteSource source;
   private final SourceTable table;
   private final DeltaSink sink;
-  private final CursorCache cache;
+  private final SourceProgress progress;
   private final String appId;
-  private final long columns;
+  private final Clock clock;
+  private final Metrics metrics;
+  private final Tracing tracing;
 
-  /** Reads the next chunk of a commit while Kernel writes the current one. */
+  /** Which node moves which table where: on every span. */
+  private final Attributes lineage;
+
+  /** Reads the next chunk of a commit while the current one is written. */
   private final ExecutorService reader =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -62,51 +62,47 @@ public final class Uploader implements AutoCloseable {
             return t;
           });
 
-  private Cursor cursor;
-  private RecentRows recent = new RecentRows();
-  private boolean cacheConsulted;
   private long lastDataVersion = Long.MIN_VALUE;
   private boolean schemaChecked;
-  private final Clock clock = Clock.systemUTC();
-  private final Metrics metrics;
-  private final Tracing tracing;
-
-  /** Which node moves which table where: on every span. */
-  private final Attributes lineage;
-
   private SqliteSource.Pending lag = new SqliteSource.Pending(0, Optional.empty());
   private PrintStream terminal;
 
-  Uploader(
+  private Uploader(
       DaemonConfig node,
       TableConfig config,
       SqliteSource source,
       SourceTable table,
       DeltaSink sink,
+      Clock clock,
       Metrics metrics,
       Tracing tracing) {
     this.node = node;
     this.config = config;
+    this.source = source;
+    this.table = table;
+    this.sink = sink;
+    this.clock = clock;
     this.metrics = metrics;
     this.tracing = tracing;
+    this.appId = appId(node.nodeId(), node.sqlite().getFileName().toString(), table.name());
+    this.progress = new SourceProgress(source, table, new CursorCache(node.stateDir(), appId));
     this.lineage =
         Attributes.of(
             Tracing.NODE, node.nodeId(),
             Tracing.SOURCE_DATABASE, node.sqlite().toString(),
             Tracing.SOURCE_TABLE, table.name(),
             Tracing.TARGET, sink.tablePath());
-    this.source = source;
-    this.table = table;
-    this.sink = sink;
-    this.appId = appId(node.nodeId(), node.sqlite().getFileName().toString(), table.name());
-    this.cache = new CursorCache(node.stateDir(), appId);
-    this.columns = RowFingerprint.ofColumns(table.columns());
   }
 
   /** Opens the database and chooses the table of a single-table config; writes nothing. */
   public static Uploader open(DaemonConfig config) {
     return open(
-        config, config.table(), System.getenv(), new Metrics(Clock.systemUTC()), Tracing.off());
+        config,
+        config.table(),
+        System.getenv(),
+        Clock.systemUTC(),
+        new Metrics(Clock.systemUTC()),
+        Tracing.off());
   }
 
   /**
@@ -117,6 +113,7 @@ public final class Uploader implements AutoCloseable {
       DaemonConfig node,
       TableConfig config,
       Map<String, String> env,
+      Clock clock,
       Metrics metrics,
       Tracing tracing) {
     SqliteSource source = SqliteSource.open(node.sqlite(), node.busyTimeout());
@@ -131,14 +128,9 @@ public final class Uploader implements AutoCloseable {
           table.reason(),
           table.timestamp().name(),
           table.timestamp().reason());
-      return new Uploader(
-          node,
-          config,
-          source,
-          table,
-          new DeltaSink(config.tablePath(), env, config.storageOptions(), config.targetFileBytes()),
-          metrics,
-          tracing);
+      DeltaSink sink =
+          new DeltaSink(config.tablePath(), env, config.storageOptions(), config.targetFileBytes());
+      return new Uploader(node, config, source, table, sink, clock, metrics, tracing);
     } catch (RuntimeException e) {
       source.close();
       throw e;
@@ -167,7 +159,11 @@ public final class Uploader implements AutoCloseable {
   }
 
   public CursorCache cache() {
-    return cache;
+    return progress.cache();
+  }
+
+  public Metrics metrics() {
+    return metrics;
   }
 
   /** Whether another process committed to the database since the last pass (cheap). */
@@ -175,10 +171,22 @@ public final class Uploader implements AutoCloseable {
     return source.dataVersion() != lastDataVersion;
   }
 
+  /** Draws a backfill's progress on {@code terminal} (the CLI passes stderr when on a terminal). */
+  public void showProgressOn(PrintStream terminal) {
+    this.terminal = terminal;
+  }
+
   /** What one pass did. */
   public record PassResult(long rows, int commits, long rescued, long lastVersion) {
     static final PassResult NOTHING = new PassResult(0, 0, 0, -1);
+
+    PassResult plus(Batch b) {
+      return new PassResult(rows + b.rows, commits + 1, rescued + b.rescued, b.version);
+    }
   }
+
+  /** One commit that landed, and the table as it left it. */
+  private record Batch(TableVersion table, long rows, long rescued, long version, long bytes) {}
 
   /**
    * Uploads every row that exists when the pass begins, in commits of at most batch_rows rows. Rows
@@ -197,141 +205,116 @@ public final class Uploader implements AutoCloseable {
                 Tracing.VERSION, r.lastVersion()));
   }
 
-  /** One commit of a pass, in a span of its own. */
-  private DeltaSink.Committed commit(
-      Snapshot base, long seq, Supplier<Cursor> after, BatchFeed feed) {
+  private PassResult pass(BooleanSupplier stopRequested) {
+    lastDataVersion = source.dataVersion();
+    long end = source.maxRowid(table);
+    Optional<TableVersion> current = sink.latest();
+    progress.start(current.flatMap(t -> t.cursor(appId)));
+    PassResult result = PassResult.NOTHING;
+    ProgressLine line = progressLine(end);
+    while (!stopRequested.getAsBoolean()) {
+      RowChunk first =
+          source.rowsAfter(
+              table,
+              progress.current().rowid(),
+              end,
+              Math.min(BatchFeed.CHUNK_ROWS, config.batchRows()));
+      if (first.size() == 0) break;
+      TableVersion base = current.isPresent() ? current.get() : createTable();
+      checkSchema(base);
+      Batch batch = commitBatch(base, first, end, line);
+      current = Optional.of(batch.table());
+      result = result.plus(batch);
+    }
+    if (line != null) line.finish();
+    lag = source.pending(table, progress.current().rowid());
+    metrics.passSucceeded(table.name(), lag.rows(), lag.oldest());
+    return result;
+  }
+
+  /** Reads rows from {@code first} on, writes them as one commit, and moves the cursor. */
+  private Batch commitBatch(TableVersion base, RowChunk first, long end, ProgressLine line) {
+    RowConverter converter =
+        new RowConverter(
+            base.schema(),
+            table,
+            node.nodeId(),
+            ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant()));
+    long began = System.nanoTime();
+    try (BatchFeed feed =
+        new BatchFeed(
+            source,
+            table,
+            converter,
+            reader,
+            progress.current().rowid(),
+            end,
+            config.batchRows(),
+            first,
+            line == null ? n -> {} : line::advance)) {
+      Supplier<Cursor> after =
+          () ->
+              progress.next(
+                  feed.lastRowid(),
+                  feed.lastFingerprint(),
+                  converter.maxTimestampMicros(),
+                  feed.rows());
+      long seq = progress.current().seq() + 1;
+      DeltaSink.Committed committed = traced(base, seq, after, feed);
+      CrashPoint.AFTER_COMMIT.reached();
+      progress.committed(after.get(), feed.tail());
+      Batch batch =
+          new Batch(
+              committed.table(),
+              feed.rows(),
+              converter.rescuedValues(),
+              committed.version(),
+              committed.bytes());
+      report(batch, System.nanoTime() - began);
+      return batch;
+    }
+  }
+
+  /** One commit, in a span of its own. */
+  private DeltaSink.Committed traced(
+      TableVersion base, long seq, Supplier<Cursor> after, BatchFeed feed) {
     return tracing.traced(
         "commit",
         lineage,
         () -> sink.append(base, appId, seq, after, feed),
         c ->
             Attributes.of(
-                Tracing.VERSION, c.snapshot().getVersion(),
+                Tracing.VERSION, c.version(),
                 Tracing.ROWS, feed.rows(),
                 Tracing.BYTES, c.bytes()));
   }
 
-  private PassResult pass(BooleanSupplier stopRequested) {
-    lastDataVersion = source.dataVersion();
-    long end = source.maxRowid(table);
-    Optional<Snapshot> snapshot = sink.latest();
-    Cursor known = reconcile(snapshot);
-    if (known.rowid() > 0 && known.columns() != columns && !recent.isEmpty()) {
-      log.info(
-          "event=source_columns_changed table={}; row fingerprints start afresh", table.name());
-      recent = new RecentRows();
-    }
-    Cursor start = RowidReuse.findStart(source, table, columns, recent, known);
-    if (start != known) {
-      recent.forgetAbove(start.rowid());
-      cursor = start;
-      saveCache();
-    }
-    long rows = 0;
-    long rescued = 0;
-    int commits = 0;
-    long version = -1;
-    ProgressLine progress = progressLine(end);
-    while (!stopRequested.getAsBoolean()) {
-      RowChunk first =
-          source.rowsAfter(
-              table, cursor.rowid(), end, Math.min(BatchFeed.CHUNK_ROWS, config.batchRows()));
-      if (first.size() == 0) break;
-      Snapshot base = snapshot.isPresent() ? snapshot.get() : createTable();
-      checkSchema(base);
-      RowConverter converter =
-          new RowConverter(
-              base.getSchema(),
-              table,
-              node.nodeId(),
-              ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant()));
-      Cursor before = cursor;
-      long began = System.nanoTime();
-      RecentRows tail;
-      long committedRows;
-      long bytes;
-      try (BatchFeed feed =
-          new BatchFeed(
-              source,
-              table,
-              converter,
-              reader,
-              cursor.rowid(),
-              end,
-              config.batchRows(),
-              first,
-              progress == null ? n -> {} : progress::advance)) {
-        Supplier<Cursor> after =
-            () ->
-                before.next(
-                    feed.lastRowid(),
-                    feed.lastFingerprint(),
-                    converter.maxTimestampMicros(),
-                    feed.rows(),
-                    columns);
-        try {
-          DeltaSink.Committed committed = commit(base, before.seq() + 1, after, feed);
-          version = committed.snapshot().getVersion();
-          snapshot = Optional.of(committed.snapshot());
-          bytes = committed.bytes();
-        } catch (ConcurrentTransactionException e) {
-          cursor = null; // another process moved this source's cursor: re-read it next pass
-          throw new SinkException(
-              "another process committed for source "
-                  + appId
-                  + " ("
-                  + e.getMessage()
-                  + "); is the same database uploaded twice with the same node id?",
-              e);
-        }
-        CrashPoint.AFTER_COMMIT.reached();
-        cursor = after.get();
-        committedRows = feed.rows();
-        tail = feed.tail();
-      }
-      long nanos = System.nanoTime() - began;
-      long millis = nanos / 1_000_000;
-      metrics.committed(
-          table.name(), committedRows, converter.rescuedValues(), bytes, version, nanos);
-      recent.addAll(tail);
-      saveCache();
-      rows += committedRows;
-      rescued += converter.rescuedValues();
-      commits++;
-      log.info(
-          "event=commit table={} version={} rows={} rescued={} rowid={} watermark={}"
-              + " duration_ms={}",
+  private void report(Batch b, long nanos) {
+    metrics.committed(table.name(), b.rows, b.rescued, b.bytes, b.version, nanos);
+    Cursor c = progress.current();
+    log.info(
+        "event=commit table={} version={} rows={} rescued={} rowid={} watermark={} duration_ms={}",
+        table.name(),
+        b.version,
+        b.rows,
+        b.rescued,
+        c.rowid(),
+        c.watermarkText(),
+        nanos / 1_000_000);
+    if (b.rescued > 0) {
+      log.warn(
+          "event=values_rescued table={} version={} count={} column={}",
           table.name(),
-          version,
-          committedRows,
-          converter.rescuedValues(),
-          cursor.rowid(),
-          cursor.watermarkText(),
-          millis);
-      if (converter.rescuedValues() > 0) {
-        log.warn(
-            "event=values_rescued table={} version={} count={} column={}",
-            table.name(),
-            version,
-            converter.rescuedValues(),
-            TableSchema.RESCUED_DATA);
-      }
+          b.version,
+          b.rescued,
+          TableSchema.RESCUED_DATA);
     }
-    if (progress != null) progress.finish();
-    lag = source.pending(table, cursor.rowid());
-    metrics.passSucceeded(table.name(), lag.rows(), lag.oldest());
-    return commits == 0 ? PassResult.NOTHING : new PassResult(rows, commits, rescued, version);
-  }
-
-  /** Draws a backfill's progress on {@code terminal} (the CLI passes stderr when on a terminal). */
-  public void showProgressOn(PrintStream terminal) {
-    this.terminal = terminal;
   }
 
   /** A progress line for this pass if it is long enough to want one (over one read chunk). */
   private ProgressLine progressLine(long end) {
     if (terminal == null) return null;
-    long total = source.countBetween(table, cursor.rowid(), end);
+    long total = source.countBetween(table, progress.current().rowid(), end);
     return total > BatchFeed.CHUNK_ROWS
         ? new ProgressLine(terminal, total, System::nanoTime)
         : null;
@@ -345,85 +328,37 @@ public final class Uploader implements AutoCloseable {
     metrics.passSucceeded(table.name(), lag.rows(), lag.oldest());
   }
 
-  public Metrics metrics() {
-    return metrics;
-  }
-
-  private Snapshot createTable() {
+  private TableVersion createTable() {
     StructType schema = TableSchema.forSource(table, config.auditColumns(), config.partitionBy());
     return sink.create(schema, config.partitionBy().stream().map(p -> p.deltaName).toList());
   }
 
-  private void checkSchema(Snapshot snapshot) {
-    if (!schemaChecked) {
-      TableSchema.checkCompatible(
-          sink.tablePath(),
-          snapshot.getSchema(),
-          snapshot.getPartitionColumnNames(),
-          table,
-          config.auditColumns(),
-          config.partitionBy());
-      schemaChecked = true;
-    }
+  private void checkSchema(TableVersion t) {
+    if (schemaChecked) return;
+    TableSchema.checkCompatible(
+        sink.tablePath(),
+        t.schema(),
+        t.partitionColumns(),
+        table,
+        config.auditColumns(),
+        config.partitionBy());
+    schemaChecked = true;
   }
 
   /**
-   * The cursor to continue from: the one in memory if the table agrees, else the cache file's if it
-   * is at the table's sequence number, else the table's own (losing only the recent-rows memory,
-   * which matters only if uploaded rows are deleted meanwhile).
+   * Read-only facts for status and --dry-run.
+   *
+   * @param table the Delta table, if it exists
+   * @param cursor where the next upload continues
    */
-  Cursor reconcile(Optional<Snapshot> snapshot) {
-    Cursor inTable = snapshot.flatMap(s -> sink.cursor(s, appId)).orElse(Cursor.START);
-    if (cursor != null && cursor.seq() == inTable.seq()) return cursor;
-    if (!cacheConsulted) {
-      cacheConsulted = true;
-      Optional<CursorCache.Entry> cached = cache.load();
-      if (cached.isPresent() && cached.get().cursor().seq() == inTable.seq()) {
-        cursor = cached.get().cursor();
-        recent = cached.get().recent();
-        return cursor;
-      }
-      cached.ifPresent(
-          c ->
-              log.warn(
-                  "event=state_stale file={} state_seq={} table_seq={}; continuing from the"
-                      + " Delta table's cursor",
-                  cache.file(),
-                  c.cursor().seq(),
-                  inTable.seq()));
-    } else if (cursor != null) {
-      log.warn(
-          "event=cursor_moved table_seq={} local_seq={}; continuing from the Delta table's"
-              + " cursor",
-          inTable.seq(),
-          cursor.seq());
-    }
-    cursor = inTable;
-    recent = new RecentRows();
-    return cursor;
-  }
-
-  private void saveCache() {
-    try {
-      cache.save(cursor, recent);
-    } catch (UserError e) {
-      // The table holds the cursor; a missing cache only costs a re-read of it at the next start.
-      log.warn("event=state_not_saved error=\"{}\"", e.getMessage());
-    }
-  }
-
-  /** Read-only facts for status and --dry-run. */
   public record Progress(
-      Optional<Snapshot> snapshot, Cursor cursor, long pendingRows, long deltaRows) {}
+      Optional<TableVersion> table, Cursor cursor, long pendingRows, long deltaRows) {}
 
   public Progress progress() {
-    Optional<Snapshot> snapshot = sink.latest();
-    Cursor c = reconcile(snapshot);
-    long pending =
-        source.countBetween(
-            table, RowidReuse.findStart(source, table, columns, recent, c).rowid(), Long.MAX_VALUE);
-    long deltaRows = snapshot.map(sink::rowCount).orElse(0L);
-    return new Progress(snapshot, c, pending, deltaRows);
+    Optional<TableVersion> t = sink.latest();
+    Cursor start = progress.peekStart(t.flatMap(v -> v.cursor(appId)));
+    long pending = source.countBetween(table, start.rowid(), Long.MAX_VALUE);
+    return new Progress(t, start, pending, t.map(sink::rowCount).orElse(0L));
   }
 
   @Override

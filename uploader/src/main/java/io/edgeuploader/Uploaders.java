@@ -32,7 +32,7 @@ public final class Uploaders implements AutoCloseable {
     List<Uploader> opened = new ArrayList<>();
     try {
       for (TableConfig table : config.tables()) {
-        opened.add(Uploader.open(config, table, env, metrics, tracing));
+        opened.add(Uploader.open(config, table, env, Clock.systemUTC(), metrics, tracing));
       }
     } catch (RuntimeException e) {
       opened.forEach(Uploader::close);

@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
           "The Delta table now holds "
               + p.deltaRows()
               + " rows at version "
-              + p.snapshot().map(s -> s.getVersion()).orElse(-1L)
+              + p.table().map(t -> t.version()).orElse(-1L)
               + "; "
               + p.pendingRows()
               + " rows pending.");

@@ -31,14 +31,14 @@ final class DryRun {
         "Delta table:      "
             + uploader.sink().tablePath()
             + progress
-                .snapshot()
-                .map(s -> " (exists, version " + s.getVersion() + ")")
+                .table()
+                .map(t -> " (exists, version " + t.version() + ")")
                 .orElse(" (will be created)"));
     out.println("Node id:          " + node.nodeId());
     StructType schema =
         progress
-            .snapshot()
-            .map(s -> s.getSchema())
+            .table()
+            .map(t -> t.schema())
             .orElseGet(
                 () -> TableSchema.forSource(table, config.auditColumns(), config.partitionBy()));
     out.println("Schema mapping (SQLite declared type -> Delta type):");

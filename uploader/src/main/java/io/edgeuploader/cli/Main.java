@@ -1,6 +1,7 @@
 package io.edgeuploader.cli;
 
 import io.edgeuploader.ExitCode;
+import io.edgeuploader.UnexpectedError;
 import io.edgeuploader.UserError;
 import io.edgeuploader.sink.SinkException;
 import io.edgeuploader.source.SourceException;
@@ -87,6 +88,9 @@ public final class Main implements Runnable {
     } else if (e instanceof SourceException) {
       code = ExitCode.SOURCE;
       message = e.getMessage();
+    } else if (e instanceof UnexpectedError) {
+      code = ExitCode.INTERNAL;
+      message = e.getMessage() + (debug ? "" : " (run with --debug for the stack trace)");
     } else {
       code = ExitCode.INTERNAL;
       message = "unexpected " + e + (debug ? "" : " (run with --debug for details)");

@@ -57,7 +57,7 @@ final class StatusCommand implements Callable<Integer>, ConfiguredCommand {
     if (c.hasWatermark()) o.put("watermark", c.watermarkText());
     else o.putNull("watermark");
     o.put("cursor_rowid", c.rowid());
-    o.put("delta_version", p.snapshot().map(s -> s.getVersion()).orElse(-1L));
+    o.put("delta_version", p.table().map(t -> t.version()).orElse(-1L));
     o.put("delta_rows", p.deltaRows());
     o.put("pending_rows", p.pendingRows());
     o.put("uploaded_rows", c.rows());

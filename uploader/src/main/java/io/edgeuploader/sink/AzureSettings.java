@@ -1,9 +1,12 @@
 package io.edgeuploader.sink;
 
+import io.edgeuploader.sink.StoreFailure.Kind;
+import io.edgeuploader.sink.StoreFailure.Verdict;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -80,6 +83,26 @@ final class AzureSettings {
       return "the service principal AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET";
     }
     return "the machine's managed identity";
+  }
+
+  /**
+   * Azure's answers: authentication and authorisation failures, and a container that is not there,
+   * are a person's to fix. ABFS reports a token it could not get (no managed identity, a refused
+   * service principal) as an unreadable account setting, with the real cause only logged.
+   */
+  static Optional<Verdict> judge(Throwable t, String m) {
+    if (m.contains("AuthenticationFailed")
+        || m.contains("AuthorizationFailure")
+        || m.contains("AuthorizationPermissionMismatch")
+        || m.contains("Server failed to authenticate")
+        || m.contains("Invalid configuration value detected for fs.azure.account.hns.enabled")
+        || t.getClass().getSimpleName().equals("TokenAccessProviderException")) {
+      return Verdict.of(Kind.REFUSED, "check the credentials ({credentials})");
+    }
+    if (m.contains("ContainerNotFound") || m.contains("FilesystemNotFound")) {
+      return Verdict.of(Kind.MISCONFIGURED, "no such container: create it or fix --table-path");
+    }
+    return Optional.empty();
   }
 
   /** Key=value pairs separated by ';', keys lower-cased. */

@@ -64,8 +64,8 @@ final class DataFileWriter {
   }
 
   /** Starts the data files of one commit under {@code directory} (a partition's, say). */
-  Files open(String directory, List<Column> statsColumns) {
-    return new Files(directory, statsColumns);
+  DirectoryFiles open(String directory, List<Column> statsColumns) {
+    return new DirectoryFiles(directory, statsColumns);
   }
 
   /**
@@ -73,7 +73,7 @@ final class DataFileWriter {
    * begins whenever one reaches the target size, and each file is listed with the statistics Delta
    * keeps for the statistics columns.
    */
-  final class Files {
+  final class DirectoryFiles {
     private final String directory;
     private final List<Column> statsColumns;
     private final List<DataFileStatus> written = new ArrayList<>();
@@ -83,7 +83,7 @@ final class DataFileWriter {
     private ParquetProperties properties;
     private OpenFile file;
 
-    private Files(String directory, List<Column> statsColumns) {
+    private DirectoryFiles(String directory, List<Column> statsColumns) {
       this.directory = directory;
       this.statsColumns = statsColumns;
     }

@@ -10,25 +10,19 @@ import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
-import io.delta.kernel.exceptions.CommitStateUnknownException;
 import io.delta.kernel.exceptions.ConcurrentTransactionException;
 import io.delta.kernel.exceptions.ConcurrentWriteException;
-import io.delta.kernel.exceptions.KernelException;
 import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Column;
-import io.delta.kernel.hook.PostCommitHook;
 import io.delta.kernel.transaction.DataLayoutSpec;
 import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
 import io.edgeuploader.CrashPoint;
-import io.edgeuploader.ExitCode;
-import io.edgeuploader.UserError;
 import io.edgeuploader.cursor.Cursor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,26 +35,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Delta table rows are appended to. Each append is one Delta commit holding the new Parquet
- * files, a {@code txn} action (the source's app id and commit sequence number) and the source's
- * {@link Cursor} as domain metadata; so data and progress land together or not at all, and a
- * sequence number is never committed twice.
+ * The Delta table rows are appended to, and the only user of Kernel's table API. Each append is one
+ * Delta commit holding the new Parquet files, a {@code txn} action (the source's app id and commit
+ * sequence number) and the source's {@link Cursor} as domain metadata; so data and progress land
+ * together or not at all, and a sequence number is never committed twice.
  */
 public final class DeltaSink {
   private static final Logger log = LoggerFactory.getLogger(DeltaSink.class);
   private static final String ENGINE_INFO = "edge-uploader";
-  private static final String DOMAIN_PREFIX = "edge-uploader.cursor.";
   private static final String DOMAIN_METADATA_FEATURE = "delta.feature.domainMetadata";
   private static final Pattern NUM_RECORDS = Pattern.compile("\"numRecords\"\\s*:\\s*(\\d+)");
 
   private final String tablePath;
+  private final Storage.Kind store;
   private final Engine engine;
-  private final Configuration conf;
   private final String credentialSource;
   private final DataFileWriter dataFiles;
-
-  /** A checkpoint was skipped after a race; the next commit without one writes it. */
-  private boolean checkpointOwed;
+  private final Checkpoints checkpoints;
 
   /**
    * @param env where credentials and endpoints come from (the process environment in use)
@@ -73,10 +64,12 @@ public final class DeltaSink {
       Map<String, String> storageOptions,
       long targetFileBytes) {
     this.tablePath = Storage.normalize(tablePath);
-    this.conf = Storage.configurationFor(this.tablePath, env, storageOptions);
+    this.store = Storage.kind(this.tablePath);
+    Configuration conf = Storage.configurationFor(this.tablePath, env, storageOptions);
     this.engine = DefaultEngine.create(conf);
     this.dataFiles = new DataFileWriter(conf, targetFileBytes);
     this.credentialSource = Storage.credentialSource(this.tablePath, env);
+    this.checkpoints = new Checkpoints(engine, this.tablePath, conf);
   }
 
   public String tablePath() {
@@ -84,18 +77,22 @@ public final class DeltaSink {
   }
 
   /** The table as it is now, or empty if there is no Delta table at the path yet. */
-  public Optional<Snapshot> latest() {
+  public Optional<TableVersion> latest() {
     try {
-      return Optional.of(TableManager.loadSnapshot(tablePath).build(engine));
+      return Optional.of(new TableVersion(load()));
     } catch (TableNotFoundException e) {
       return Optional.empty();
     } catch (RuntimeException e) {
-      throw classify("reading the Delta log", e);
+      throw failure("reading the Delta log", e);
     }
   }
 
+  private Snapshot load() {
+    return TableManager.loadSnapshot(tablePath).build(engine);
+  }
+
   /** Creates the table (version 0, no data) unless someone else just did; returns it. */
-  public Snapshot create(StructType schema, List<String> partitionColumns) {
+  public TableVersion create(StructType schema, List<String> partitionColumns) {
     try {
       TableManager.buildCreateTableTransaction(tablePath, schema, ENGINE_INFO)
           .withTableProperties(Map.of(DOMAIN_METADATA_FEATURE, "supported"))
@@ -109,79 +106,74 @@ public final class DeltaSink {
       log.info("event=table_created table_path={} columns={}", tablePath, schema.length());
     } catch (TableAlreadyExistsException | ConcurrentWriteException e) {
       // Another node created it first: fine, append to theirs (its schema is checked next).
-      log.info("event=table_exists table_path={} (created concurrently)", tablePath);
+      log.info("event=table_exists table_path={} created_by=another_writer", tablePath);
     } catch (RuntimeException e) {
-      throw classify("creating the Delta table", e);
+      throw failure("creating the Delta table", e);
     }
     return latest().orElseThrow(() -> new SinkException("table vanished after creation", null));
   }
 
-  public static String domain(String appId) {
-    return DOMAIN_PREFIX + appId;
-  }
-
-  /** The cursor this source last committed, from the domain metadata of {@code snapshot}. */
-  public Optional<Cursor> cursor(Snapshot snapshot, String appId) {
-    return snapshot.getDomainMetadata(domain(appId)).map(Cursor::fromJson);
-  }
-
-  /** A commit that landed: the table as it left it, and the bytes of data files it added. */
-  public record Committed(Snapshot snapshot, long bytes) {}
+  /**
+   * A commit that landed.
+   *
+   * @param table the table as this commit left it, to build the next commit on
+   * @param version the version this commit became
+   * @param bytes the bytes of the data files it added
+   */
+  public record Committed(TableVersion table, long version, long bytes) {}
 
   /**
    * Writes {@code data} as Parquet files and commits them on top of {@code base}, with the cursor
    * that {@code cursorAfterData} gives once all data has been read. Kernel retries on its own when
    * other writers commit first (different sources never conflict); if this source's sequence number
    * is already in the table, another process uploads this source too and {@link
-   * ConcurrentTransactionException} is thrown.
-   *
-   * @return the table as this commit left it (reused for the next commit instead of reloading the
-   *     log; reloaded only when Kernel had to resolve a conflict), and the bytes written
+   * SourceCommittedElsewhereException} is thrown.
    */
   public Committed append(
-      Snapshot base,
+      TableVersion base,
       String appId,
       long seq,
       Supplier<Cursor> cursorAfterData,
       Iterator<ColumnarBatch> data) {
     try {
       UpdateTableTransactionBuilder builder =
-          base.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
+          base.snapshot()
+              .buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
               .withTransactionId(appId, seq);
-      if (!supportsDomainMetadata(base)) {
+      if (!supportsDomainMetadata(base.snapshot())) {
         builder = builder.withTablePropertiesAdded(Map.of(DOMAIN_METADATA_FEATURE, "supported"));
       }
       Transaction txn = builder.build(engine);
       Row state = txn.getTransactionState(engine);
-      CommitFiles.Actions actions;
-      try (CommitFiles files =
-          new CommitFiles(
+      PartitionedDataFiles.Actions actions;
+      try (PartitionedDataFiles files =
+          new PartitionedDataFiles(
               engine, state, dataFiles, txn.getSchema(engine), txn.getPartitionColumns(engine))) {
         while (data.hasNext()) files.add(data.next());
         actions = files.finish();
       }
-      txn.addDomainMetadata(domain(appId), cursorAfterData.get().toJson());
+      txn.addDomainMetadata(TableVersion.cursorDomain(appId), cursorAfterData.get().toJson());
       CrashPoint.AFTER_PARQUET.reached();
       TransactionCommitResult result =
           txn.commit(
               engine, CloseableIterable.inMemoryIterable(closeable(actions.rows().iterator())));
       // Other writers committed between our base and our version: Kernel rebased the commit.
-      boolean raced = result.getVersion() != base.getVersion() + 1;
-      runHooks(result, raced);
+      boolean raced = result.getVersion() != base.version() + 1;
+      checkpoints.afterCommit(result, raced);
       Optional<Snapshot> postCommit = raced ? Optional.empty() : result.getPostCommitSnapshot();
-      Snapshot after =
-          postCommit.orElseGet(
-              () ->
-                  latest()
-                      .orElseThrow(() -> new SinkException("table vanished after a commit", null)));
-      if (!raced && checkpointOwed) writeOwedCheckpoint(after);
-      return new Committed(after, actions.bytes());
+      Snapshot after = postCommit.orElseGet(this::load);
+      if (!raced) checkpoints.payOwed(after);
+      return new Committed(new TableVersion(after), result.getVersion(), actions.bytes());
     } catch (ConcurrentTransactionException e) {
-      throw e;
-    } catch (IOException e) {
-      throw classify("writing to the Delta table", e);
-    } catch (RuntimeException e) {
-      throw classify("writing to the Delta table", e);
+      throw new SourceCommittedElsewhereException(
+          "another process committed for source "
+              + appId
+              + " at "
+              + tablePath
+              + "; is the same database uploaded twice with the same node id?",
+          e);
+    } catch (IOException | RuntimeException e) {
+      throw failure("writing to the Delta table", e);
     }
   }
 
@@ -190,49 +182,11 @@ public final class DeltaSink {
     return writerFeatures != null && writerFeatures.contains("domainMetadata");
   }
 
-  /** Checkpoints and checksums keep reads fast; a failure there loses nothing, so it only warns. */
-  private void runHooks(TransactionCommitResult result, boolean raced) {
-    for (PostCommitHook hook : result.getPostCommitHooks()) {
-      if (raced && hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) {
-        // Measured: with four writers racing on one table, a checkpoint written after a rebased
-        // commit sometimes held only the last ten commits' files (BackendIT lost 3,000 of 4,800
-        // rows to readers). Skipping it costs readers a longer log replay, never data.
-        log.info(
-            "event=checkpoint_skipped version={} reason=\"other writers committed meanwhile\"",
-            result.getVersion());
-        checkpointOwed = true;
-        continue;
-      }
-      if (hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT) checkpointOwed = false;
-      try {
-        hook.threadSafeInvoke(engine);
-      } catch (IOException | RuntimeException e) {
-        log.warn(
-            "event=post_commit_hook_failed hook={} version={} error=\"{}\"",
-            hook.getType(),
-            result.getVersion(),
-            e.getMessage());
-      }
-    }
-  }
-
-  /** The table as our own race-free commit left it: exact, so its checkpoint is too. */
-  private void writeOwedCheckpoint(Snapshot snapshot) {
-    try {
-      snapshot.writeCheckpoint(engine);
-      log.info("event=checkpoint_written version={}", snapshot.getVersion());
-    } catch (IOException | RuntimeException e) {
-      log.warn(
-          "event=checkpoint_failed version={} error=\"{}\"", snapshot.getVersion(), e.getMessage());
-    }
-    checkpointOwed = false;
-  }
-
-  /** Rows in the table, from the numRecords statistics of its files. */
-  public long rowCount(Snapshot snapshot) {
+  /** Rows in the table, from the numRecords statistics of its files; -1 if a file has none. */
+  public long rowCount(TableVersion table) {
     long rows = 0;
     try (CloseableIterator<FilteredColumnarBatch> files =
-        snapshot.getScanBuilder().build().getScanFiles(engine, true)) {
+        table.snapshot().getScanBuilder().build().getScanFiles(engine, true)) {
       while (files.hasNext()) {
         FilteredColumnarBatch batch = files.next();
         int add = batch.getData().getSchema().indexOf("add");
@@ -247,8 +201,8 @@ public final class DeltaSink {
           }
         }
       }
-    } catch (IOException e) {
-      throw classify("reading the Delta log", e);
+    } catch (IOException | RuntimeException e) {
+      throw failure("reading the Delta log", e);
     }
     return rows;
   }
@@ -271,17 +225,13 @@ public final class DeltaSink {
   }
 
   /**
-   * A location a person must fix (refused credentials, no permission, a file where a directory
-   * should be) stops the uploader; a race with other writers, an unknown commit outcome or an
-   * unreachable store is retried, and the table's cursor makes the retry exact. A checkpoint
-   * without a footer (left by a killed writer) is removed here, where every failure to read the log
-   * passes, so that the retry can load the table.
+   * The failure as the uploader's exception (see {@link StoreFailure}). A damaged checkpoint is
+   * removed here, where every failure to read the log passes, so that the retry can load the table.
    */
-  private RuntimeException classify(String doing, Exception e) {
-    if (e instanceof UserError u) return u;
-    if (DamagedCheckpoints.isUnreadableParquet(e)) {
+  private RuntimeException failure(String doing, Exception e) {
+    if (StoreFailure.judge(e, store).kind() == StoreFailure.Kind.DAMAGED_CHECKPOINT) {
       try {
-        if (DamagedCheckpoints.remove(tablePath, conf) > 0) {
+        if (checkpoints.removeDamaged() > 0) {
           return new SinkException(
               doing + " at " + tablePath + " met a damaged checkpoint, now removed; retrying", e);
         }
@@ -289,70 +239,6 @@ public final class DeltaSink {
         e.addSuppressed(again);
       }
     }
-    if (e instanceof ConcurrentWriteException || e instanceof CommitStateUnknownException) {
-      return new SinkException(
-          doing
-              + " at "
-              + tablePath
-              + " must be retried: "
-              + firstLine(String.valueOf(e.getMessage())),
-          e);
-    }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String m = String.valueOf(t.getMessage());
-      if (t instanceof java.nio.file.AccessDeniedException || isRefusal(m)) {
-        return new UserError(
-            ExitCode.SINK,
-            doing
-                + " at "
-                + tablePath
-                + " was refused: "
-                + firstLine(m)
-                + "; check the credentials ("
-                + credentialSource
-                + ") and --table-path /"
-                + " TABLE_PATH",
-            e);
-      }
-      if (m.contains("Read-only file system")
-          || m.contains("Not a directory")
-          || m.contains("Mkdirs failed")
-          || m.contains("exists as a file")) {
-        return new UserError(
-            ExitCode.SINK,
-            doing
-                + " at "
-                + tablePath
-                + " failed: "
-                + firstLine(m)
-                + "; check --table-path / TABLE_PATH",
-            e);
-      }
-    }
-    if (e instanceof KernelException) {
-      return new UserError(
-          ExitCode.SINK, doing + " at " + tablePath + " failed: " + firstLine(e.getMessage()), e);
-    }
-    if (e instanceof UncheckedIOException u) e = u.getCause();
-    return new SinkException(doing + " at " + tablePath + " failed: " + e.getMessage(), e);
-  }
-
-  /** Permission errors of local disks, and 401/403 answers of S3 and Azure. */
-  private static boolean isRefusal(String m) {
-    return m.contains("Permission denied")
-        || m.contains("Status Code: 403")
-        || m.contains("Status Code: 401")
-        || m.contains("SignatureDoesNotMatch")
-        || m.contains("signature we calculated does not match")
-        || m.contains("InvalidAccessKeyId")
-        || m.contains("NoAuthWithAWSException")
-        || m.contains("AuthenticationFailed")
-        || m.contains("AuthorizationFailure")
-        || m.contains("Server failed to authenticate");
-  }
-
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    return StoreFailure.toException(doing, tablePath, store, credentialSource, e);
   }
 }

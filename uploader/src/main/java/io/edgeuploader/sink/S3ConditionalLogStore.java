@@ -52,17 +52,8 @@ public final class S3ConditionalLogStore extends HadoopFileSystemLogStore {
     }
   }
 
-  static boolean isPreconditionFailed(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String m = String.valueOf(t.getMessage());
-      if (t instanceof org.apache.hadoop.fs.FileAlreadyExistsException
-          || m.contains("412")
-          || m.contains("PreconditionFailed")
-          || m.contains("Precondition Failed")) {
-        return true;
-      }
-    }
-    return false;
+  private static boolean isPreconditionFailed(IOException e) {
+    return StoreFailure.judge(e, Storage.Kind.S3).kind() == StoreFailure.Kind.LOST_RACE;
   }
 
   /** An S3 object appears whole or not at all. */

@@ -1,6 +1,9 @@
 package io.edgeuploader.sink;
 
+import io.edgeuploader.sink.StoreFailure.Kind;
+import io.edgeuploader.sink.StoreFailure.Verdict;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 
 /** Hadoop S3A settings from the AWS environment variables, as AWS tools read them. */
@@ -61,6 +64,36 @@ final class S3Settings {
     if (env.containsKey("AWS_WEB_IDENTITY_TOKEN_FILE")) return "the web identity role" + suffix;
     if (env.containsKey("AWS_PROFILE")) return "AWS profile " + env.get("AWS_PROFILE") + suffix;
     return "the AWS default credential chain (profile, container or instance role)" + suffix;
+  }
+
+  /**
+   * S3's answers: refused signatures and keys, missing credentials and buckets are a person's to
+   * fix; throttling is an outage.
+   */
+  static Optional<Verdict> judge(Throwable t, String m) {
+    if (m.contains("SignatureDoesNotMatch")
+        || m.contains("signature we calculated does not match")
+        || m.contains("InvalidAccessKeyId")
+        || m.contains("NoAuthWithAWSException")
+        || m.contains("Unable to load credentials")
+        || t instanceof java.nio.file.AccessDeniedException) {
+      return Verdict.of(Kind.REFUSED, "check the credentials ({credentials})");
+    }
+    if (t instanceof org.apache.hadoop.fs.FileAlreadyExistsException
+        || m.contains("Status Code: 412")
+        || m.contains("PreconditionFailed")
+        || m.contains("Precondition Failed")) {
+      return Verdict.of(Kind.LOST_RACE, "another writer took the version; retrying");
+    }
+    if (m.contains("NoSuchBucket")
+        || t.getClass().getSimpleName().equals("UnknownStoreException")) {
+      return Verdict.of(
+          Kind.MISCONFIGURED, "no such bucket: create it or fix --table-path / TABLE_PATH");
+    }
+    if (m.contains("SlowDown") || m.contains("ServiceUnavailable") || m.contains("InternalError")) {
+      return Verdict.of(Kind.OUTAGE, "retrying; the rows wait in SQLite");
+    }
+    return Optional.empty();
   }
 
   private static String first(Map<String, String> env, String... names) {

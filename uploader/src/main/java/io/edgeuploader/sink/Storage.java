@@ -62,13 +62,7 @@ public final class Storage {
     // Snappy here and gives files 2.5-3x smaller.
     conf.set("parquet.compression", "ZSTD");
     switch (kind(tablePath)) {
-      case LOCAL -> {
-        // The checksummed local file system writes a .crc file beside every data and log file;
-        // Parquet and Delta carry their own integrity checks, so those are only clutter.
-        conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
-        conf.setBoolean("fs.file.impl.disable.cache", true);
-        conf.set("io.delta.kernel.logStore.file.impl", LocalConditionalLogStore.class.getName());
-      }
+      case LOCAL -> LocalSettings.apply(conf);
       case S3 -> S3Settings.apply(conf, env);
       case AZURE -> AzureSettings.apply(conf, URI.create(tablePath), env);
     }

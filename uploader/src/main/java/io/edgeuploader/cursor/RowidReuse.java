@@ -1,8 +1,5 @@
-package io.edgeuploader;
+package io.edgeuploader.cursor;
 
-import io.edgeuploader.cursor.Cursor;
-import io.edgeuploader.cursor.RecentRows;
-import io.edgeuploader.cursor.RowFingerprint;
 import io.edgeuploader.source.RowChunk;
 import io.edgeuploader.source.SourceRow;
 import io.edgeuploader.source.SourceTable;
@@ -19,7 +16,10 @@ import org.slf4j.LoggerFactory;
  */
 final class RowidReuse {
   // Logged as the uploader's, where operators and their greps have always found it.
-  private static final Logger log = LoggerFactory.getLogger(Uploader.class);
+  private static final Logger log = LoggerFactory.getLogger("io.edgeuploader.Uploader");
+
+  /** Rows read per step of the walk down. */
+  private static final int WALK_ROWS = 16_384;
 
   private RowidReuse() {}
 
@@ -34,10 +34,10 @@ final class RowidReuse {
    * comparable: the row at the cursor still being there is then taken as enough.
    */
   static Cursor findStart(
-      SqliteSource source, SourceTable table, long columns, RecentRows recent, Cursor c) {
+      SqliteSource source, SourceTable table, long columnSignature, RecentRows recent, Cursor c) {
     if (c.rowid() == 0) return c;
     Optional<SourceRow> atCursor = source.rowAt(table, c.rowid());
-    boolean sameColumns = c.columns() == columns;
+    boolean sameColumns = c.columns() == columnSignature;
     if (atCursor.isPresent() && (!sameColumns || RowFingerprint.of(atCursor.get()) == c.anchor())) {
       return c;
     }
@@ -45,7 +45,7 @@ final class RowidReuse {
     long below = c.rowid();
     long reused = 0;
     while (true) {
-      RowChunk chunk = source.rowsAtOrBelowDescending(table, below, BatchFeed.CHUNK_ROWS);
+      RowChunk chunk = source.rowsAtOrBelowDescending(table, below, WALK_ROWS);
       List<SourceRow> rows = chunk.rows();
       for (SourceRow row : rows) {
         long fp = RowFingerprint.of(row);
@@ -63,7 +63,7 @@ final class RowidReuse {
         if (uploaded) return rebased(table, c, row.rowid(), fp, reused);
         reused++;
       }
-      if (rows.isEmpty() || (rows.size() < BatchFeed.CHUNK_ROWS && !chunk.full())) {
+      if (rows.isEmpty() || (rows.size() < WALK_ROWS && !chunk.full())) {
         return rebased(table, c, 0, 0, reused);
       }
       below = rows.get(rows.size() - 1).rowid() - 1;

@@ -35,11 +35,11 @@ import java.util.Optional;
  * recently keep a file open (each buffers a row group); an older one that comes back gets a new
  * file.
  */
-final class CommitFiles implements AutoCloseable {
+final class PartitionedDataFiles implements AutoCloseable {
   static final int MAX_OPEN_FILES = 8;
 
   private record Partition(
-      Map<String, Literal> values, DataWriteContext context, DataFileWriter.Files files) {}
+      Map<String, Literal> values, DataWriteContext context, DataFileWriter.DirectoryFiles files) {}
 
   private final Engine engine;
   private final Row state;
@@ -52,7 +52,7 @@ final class CommitFiles implements AutoCloseable {
   private final LinkedHashMap<List<Object>, Partition> partitions =
       new LinkedHashMap<>(16, 0.75f, true);
 
-  CommitFiles(
+  PartitionedDataFiles(
       Engine engine,
       Row state,
       DataFileWriter writer,
