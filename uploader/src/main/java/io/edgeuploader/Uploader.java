@@ -85,7 +85,8 @@ public final class Uploader implements AutoCloseable {
     this.metrics = metrics;
     this.tracing = tracing;
     this.appId = appId(node.nodeId(), node.sqlite().getFileName().toString(), table.name());
-    this.progress = new SourceProgress(source, table, new CursorCache(node.stateDir(), appId));
+    this.progress =
+        new SourceProgress(source, table, new CursorCache(node.stateDir(), appId, table.name()));
     this.lineage =
         Attributes.of(
             Tracing.NODE, node.nodeId(),
@@ -129,7 +130,12 @@ public final class Uploader implements AutoCloseable {
           table.timestamp().name(),
           table.timestamp().reason());
       DeltaSink sink =
-          new DeltaSink(config.tablePath(), env, config.storageOptions(), config.targetFileBytes());
+          new DeltaSink(
+              table.name(),
+              config.tablePath(),
+              env,
+              config.storageOptions(),
+              config.targetFileBytes());
       return new Uploader(node, config, source, table, sink, clock, metrics, tracing);
     } catch (RuntimeException e) {
       source.close();

@@ -45,13 +45,21 @@ class BackendIT {
   @BeforeAll
   static void startServers() throws Exception {
     s3 = S3ProxyServer.start(servers.resolve("s3"));
-    azure = AzuriteServer.start(servers.resolve("azurite"));
+  }
+
+  /**
+   * Azurite, started by the first Azure test: where npm is missing only the Azure tests are skipped
+   * (AzuriteServer decides), never the local and S3 ones.
+   */
+  private static synchronized AzuriteServer azure() throws Exception {
+    if (azure == null) azure = AzuriteServer.start(servers.resolve("azurite"));
+    return azure;
   }
 
   @AfterAll
   static void stopServers() throws Exception {
     s3.close();
-    azure.close();
+    if (azure != null) azure.close();
   }
 
   /** A fresh table location on the backend (a new bucket per S3 test, see DeltaTableReader). */
@@ -60,19 +68,22 @@ class BackendIT {
     return switch (backend) {
       case LOCAL -> dir.resolve("delta-" + n).toString();
       case S3 -> "s3://" + s3.createBucket("bucket-" + n) + "/lake/readings";
-      case AZURE -> AzuriteServer.tablePath("lake-" + n, "tables/readings");
+      case AZURE -> {
+        azure();
+        yield AzuriteServer.tablePath("lake-" + n, "tables/readings");
+      }
     };
   }
 
-  private static Map<String, String> env(Backend backend) {
+  private static Map<String, String> env(Backend backend) throws Exception {
     return switch (backend) {
       case LOCAL -> Map.of();
       case S3 -> s3.env();
-      case AZURE -> azure.env();
+      case AZURE -> azure().env();
     };
   }
 
-  private static List<Map<String, Object>> rows(Backend backend, String table) {
+  private static List<Map<String, Object>> rows(Backend backend, String table) throws Exception {
     return new DeltaTableReader(table, env(backend)).rows();
   }
 

@@ -36,9 +36,14 @@ public final class CursorCache {
   private final Path dir;
   private final Path file;
   private final String appId;
+  private final String table;
 
-  public CursorCache(Path dir, String appId) {
+  /**
+   * @param table what {@code table=} says in the log lines: the source table
+   */
+  public CursorCache(Path dir, String appId, String table) {
     this.dir = dir;
+    this.table = table;
     this.appId = appId;
     this.file = dir.resolve(appId.replaceAll("[^A-Za-z0-9._-]", "_") + ".cursor.json");
   }
@@ -74,7 +79,8 @@ public final class CursorCache {
       return Optional.empty();
     } catch (IOException e) {
       log.warn(
-          "event=state_unreadable file={} error=\"{}\"; recovering from the Delta table",
+          "event=state_unreadable table={} file={} error=\"{}\" action=use_table_cursor",
+          table,
           file,
           e.getMessage());
       return Optional.empty();
@@ -90,8 +96,8 @@ public final class CursorCache {
       return Optional.of(new Entry(cursor, recent));
     } catch (IOException | RuntimeException e) {
       log.warn(
-          "event=state_damaged file={} error=\"{}\"; ignoring it and recovering from the Delta"
-              + " table",
+          "event=state_damaged table={} file={} error=\"{}\" action=use_table_cursor",
+          table,
           file,
           e.getMessage());
       return Optional.empty();

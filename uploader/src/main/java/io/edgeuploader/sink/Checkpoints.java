@@ -23,14 +23,19 @@ final class Checkpoints {
   private static final Logger log = LoggerFactory.getLogger(Checkpoints.class);
 
   private final Engine engine;
+  private final String name;
   private final String tablePath;
   private final Configuration conf;
 
   /** A checkpoint was skipped after a race; the next commit without one writes it. */
   private boolean owed;
 
-  Checkpoints(Engine engine, String tablePath, Configuration conf) {
+  /**
+   * @param name what {@code table=} says in the log lines
+   */
+  Checkpoints(Engine engine, String name, String tablePath, Configuration conf) {
     this.engine = engine;
+    this.name = name;
     this.tablePath = tablePath;
     this.conf = conf;
   }
@@ -47,7 +52,8 @@ final class Checkpoints {
       boolean checkpoint = hook.getType() == PostCommitHook.PostCommitHookType.CHECKPOINT;
       if (raced && checkpoint) {
         log.info(
-            "event=checkpoint_skipped version={} reason=other_writers_committed_meanwhile",
+            "event=checkpoint_skipped table={} version={} reason=other_writers_committed_meanwhile",
+            name,
             result.getVersion());
         owed = true;
         continue;
@@ -57,7 +63,8 @@ final class Checkpoints {
         hook.threadSafeInvoke(engine);
       } catch (IOException | RuntimeException e) {
         log.warn(
-            "event=post_commit_hook_failed hook={} version={} error=\"{}\"",
+            "event=post_commit_hook_failed table={} hook={} version={} error=\"{}\"",
+            name,
             hook.getType(),
             result.getVersion(),
             StoreFailure.cause(e));
@@ -71,10 +78,11 @@ final class Checkpoints {
     owed = false;
     try {
       exact.writeCheckpoint(engine);
-      log.info("event=checkpoint_written version={}", exact.getVersion());
+      log.info("event=checkpoint_written table={} version={}", name, exact.getVersion());
     } catch (IOException | RuntimeException e) {
       log.warn(
-          "event=checkpoint_failed version={} error=\"{}\"",
+          "event=checkpoint_failed table={} version={} error=\"{}\"",
+          name,
           exact.getVersion(),
           StoreFailure.cause(e));
     }

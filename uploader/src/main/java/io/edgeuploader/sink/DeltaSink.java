@@ -46,6 +46,7 @@ public final class DeltaSink {
   private static final String DOMAIN_METADATA_FEATURE = "delta.feature.domainMetadata";
   private static final Pattern NUM_RECORDS = Pattern.compile("\"numRecords\"\\s*:\\s*(\\d+)");
 
+  private final String name;
   private final String tablePath;
   private final Storage.Kind store;
   private final Engine engine;
@@ -54,22 +55,25 @@ public final class DeltaSink {
   private final Checkpoints checkpoints;
 
   /**
+   * @param name what {@code table=} says in this sink's log lines: the source table it receives
    * @param env where credentials and endpoints come from (the process environment in use)
    * @param storageOptions extra Hadoop settings from the config file
    * @param targetFileBytes a data file is closed at the first row group past this size
    */
   public DeltaSink(
+      String name,
       String tablePath,
       Map<String, String> env,
       Map<String, String> storageOptions,
       long targetFileBytes) {
+    this.name = name;
     this.tablePath = Storage.normalize(tablePath);
     this.store = Storage.kind(this.tablePath);
     Configuration conf = Storage.configurationFor(this.tablePath, env, storageOptions);
     this.engine = DefaultEngine.create(conf);
     this.dataFiles = new DataFileWriter(conf, targetFileBytes);
     this.credentialSource = Storage.credentialSource(this.tablePath, env);
-    this.checkpoints = new Checkpoints(engine, this.tablePath, conf);
+    this.checkpoints = new Checkpoints(engine, name, this.tablePath, conf);
   }
 
   public String tablePath() {
@@ -103,10 +107,15 @@ public final class DeltaSink {
                       partitionColumns.stream().map(c -> new Column(c)).toList()))
           .build(engine)
           .commit(engine, CloseableIterable.emptyIterable());
-      log.info("event=table_created table_path={} columns={}", tablePath, schema.length());
+      log.info(
+          "event=table_created table={} table_path={} columns={}",
+          name,
+          tablePath,
+          schema.length());
     } catch (TableAlreadyExistsException | ConcurrentWriteException e) {
       // Another node created it first: fine, append to theirs (its schema is checked next).
-      log.info("event=table_exists table_path={} created_by=another_writer", tablePath);
+      log.info(
+          "event=table_exists table={} table_path={} created_by=another_writer", name, tablePath);
     } catch (RuntimeException e) {
       throw failure("creating the Delta table", e);
     }
