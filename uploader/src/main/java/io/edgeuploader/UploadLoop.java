@@ -2,8 +2,11 @@ package io.edgeuploader;
 
 import io.edgeuploader.sink.SinkException;
 import io.edgeuploader.source.SourceException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +18,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon: a pass every interval, skipped cheaply when SQLite has not changed. A failed pass
  * (store outage, database busy) is retried with exponential backoff and jitter, logged once when
- * failures start and once when they end, never per retry. Only errors a person must fix ({@link
- * UserError}) end the loop.
+ * failures start and once when they end, never per retry. Errors a person must fix ({@link
+ * UserError}) end the loop at once; a failure nobody recognises is retried too, but ends the loop
+ * when a table has had nothing else for {@link #UNEXPECTED_LIMIT}, so that a supervisor and an
+ * operator notice.
  */
 public final class UploadLoop {
   private static final Logger log = LoggerFactory.getLogger(UploadLoop.class);
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
+
+  /** How long a table may fail with nothing but unexpected errors before the daemon stops. */
+  public static final Duration UNEXPECTED_LIMIT = Duration.ofMinutes(30);
 
   /** How often {@link #once} tries a table's pass before giving up. */
   static final int ONCE_ATTEMPTS = 3;
@@ -36,6 +44,7 @@ public final class UploadLoop {
   private final BooleanSupplier stopRequested;
   private final Sleeper sleeper;
   private final Random random;
+  private final Clock clock;
 
   public UploadLoop(
       List<Uploader> uploaders,
@@ -43,11 +52,22 @@ public final class UploadLoop {
       BooleanSupplier stopRequested,
       Sleeper sleeper,
       Random random) {
+    this(uploaders, interval, stopRequested, sleeper, random, Clock.systemUTC());
+  }
+
+  public UploadLoop(
+      List<Uploader> uploaders,
+      Duration interval,
+      BooleanSupplier stopRequested,
+      Sleeper sleeper,
+      Random random,
+      Clock clock) {
     this.uploaders = uploaders;
     this.interval = interval;
     this.stopRequested = stopRequested;
     this.sleeper = sleeper;
     this.random = random;
+    this.clock = clock;
   }
 
   /**
@@ -57,7 +77,8 @@ public final class UploadLoop {
   public void run() throws InterruptedException {
     int failures = 0;
     boolean[] mustPass = new boolean[uploaders.size()];
-    java.util.Arrays.fill(mustPass, true);
+    Arrays.fill(mustPass, true);
+    Instant[] unexpectedSince = new Instant[uploaders.size()];
     log.info(
         "event=loop_started interval_s={} table={}",
         interval.toSeconds(),
@@ -66,6 +87,7 @@ public final class UploadLoop {
       Map<String, String> failed = new LinkedHashMap<>();
       for (int i = 0; i < uploaders.size() && !stopRequested.getAsBoolean(); i++) {
         Uploader uploader = uploaders.get(i);
+        String table = uploader.table().name();
         try {
           if (mustPass[i] || uploader.sourceChanged()) {
             uploader.uploadPending(stopRequested);
@@ -73,13 +95,31 @@ public final class UploadLoop {
             uploader.unchanged();
           }
           mustPass[i] = false;
+          unexpectedSince[i] = null;
+        } catch (UserError e) {
+          throw e;
         } catch (SinkException | SourceException e) {
           mustPass[i] = true;
-          String table = uploader.table().name();
+          unexpectedSince[i] = null;
           failed.put(table, e.getMessage());
           uploader
               .metrics()
               .passFailed(table, e instanceof SinkException ? "store" : "sqlite", e.getMessage());
+        } catch (RuntimeException e) {
+          mustPass[i] = true;
+          if (unexpectedSince[i] == null) unexpectedSince[i] = clock.instant();
+          failed.put(table, "unexpected: " + describe(e));
+          uploader.metrics().passFailed(table, "unexpected", describe(e));
+          if (!clock.instant().isBefore(unexpectedSince[i].plus(UNEXPECTED_LIMIT))) {
+            throw new UnexpectedError(
+                "table "
+                    + table
+                    + " failed with nothing but unexpected errors for "
+                    + UNEXPECTED_LIMIT.toMinutes()
+                    + " minutes, stopping; the last: "
+                    + describe(e),
+                e);
+          }
         }
       }
       Duration wait = interval;
@@ -96,6 +136,10 @@ public final class UploadLoop {
       sleeper.sleep(wait);
     }
     log.info("event=loop_stopped");
+  }
+
+  private static String describe(RuntimeException e) {
+    return e instanceof UnexpectedError ? e.getMessage() : String.valueOf(e);
   }
 
   /**

@@ -1,10 +1,13 @@
 package io.edgeuploader;
 
 import io.delta.kernel.types.StructType;
+import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.DaemonConfig;
 import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.cursor.Cursor;
 import io.edgeuploader.cursor.CursorCache;
+import io.edgeuploader.cursor.RenamedNode;
+import io.edgeuploader.cursor.SourceId;
 import io.edgeuploader.cursor.SourceProgress;
 import io.edgeuploader.mapping.RowConverter;
 import io.edgeuploader.mapping.TableSchema;
@@ -14,6 +17,7 @@ import io.edgeuploader.ops.Tracing;
 import io.edgeuploader.sink.DeltaSink;
 import io.edgeuploader.sink.TableVersion;
 import io.edgeuploader.source.RowChunk;
+import io.edgeuploader.source.SourceException;
 import io.edgeuploader.source.SourceTable;
 import io.edgeuploader.source.SqliteSource;
 import io.edgeuploader.source.TableDetector;
@@ -41,11 +45,17 @@ public final class Uploader implements AutoCloseable {
 
   private final DaemonConfig node;
   private final TableConfig config;
-  private final SqliteSource source;
-  private final SourceTable table;
   private final DeltaSink sink;
-  private final SourceProgress progress;
   private final String appId;
+  private final CursorCache cache;
+
+  /** The database, its table and the cursor over it: renewed when the file or its schema change. */
+  private SqliteSource source;
+
+  private SourceTable table;
+  private SourceProgress progress;
+  private long schemaVersion;
+
   private final Clock clock;
   private final Metrics metrics;
   private final Tracing tracing;
@@ -63,7 +73,7 @@ public final class Uploader implements AutoCloseable {
           });
 
   private long lastDataVersion = Long.MIN_VALUE;
-  private boolean schemaChecked;
+  private boolean checked;
   private SqliteSource.Pending lag = new SqliteSource.Pending(0, Optional.empty());
   private PrintStream terminal;
 
@@ -84,9 +94,10 @@ public final class Uploader implements AutoCloseable {
     this.clock = clock;
     this.metrics = metrics;
     this.tracing = tracing;
-    this.appId = appId(node.nodeId(), node.sqlite().getFileName().toString(), table.name());
-    this.progress =
-        new SourceProgress(source, table, new CursorCache(node.stateDir(), appId, table.name()));
+    this.appId = SourceId.of(node.nodeId(), node.sqlite().getFileName().toString(), table.name());
+    this.cache = new CursorCache(node.stateDir(), appId, table.name());
+    this.progress = new SourceProgress(source, table, cache);
+    this.schemaVersion = source.schemaVersion();
     this.lineage =
         Attributes.of(
             Tracing.NODE, node.nodeId(),
@@ -117,7 +128,8 @@ public final class Uploader implements AutoCloseable {
       Clock clock,
       Metrics metrics,
       Tracing tracing) {
-    SqliteSource source = SqliteSource.open(node.sqlite(), node.busyTimeout());
+    SqliteSource source =
+        SqliteSource.open(node.sqlite(), node.busyTimeout(), node.origin(ConfigKey.SQLITE));
     try {
       SourceTable table = TableDetector.describe(source, config.table(), config.timestampColumn());
       TableSchema.checkSource(table);
@@ -127,7 +139,7 @@ public final class Uploader implements AutoCloseable {
           node.sqlite(),
           table.name(),
           table.reason(),
-          table.timestamp().name(),
+          table.timestamp().shown(),
           table.timestamp().reason());
       DeltaSink sink =
           new DeltaSink(
@@ -143,15 +155,6 @@ public final class Uploader implements AutoCloseable {
     }
   }
 
-  /**
-   * Names this source in the table's {@code txn} actions and cursor domain: node, database file
-   * name and table. Stable across restarts and mount points; two sources with the same triple would
-   * share a cursor, so give nodes distinct ids.
-   */
-  public static String appId(String nodeId, String databaseFileName, String table) {
-    return "edge-uploader/" + nodeId + "/" + databaseFileName + "/" + table;
-  }
-
   public SourceTable table() {
     return table;
   }
@@ -165,16 +168,19 @@ public final class Uploader implements AutoCloseable {
   }
 
   public CursorCache cache() {
-    return progress.cache();
+    return cache;
   }
 
   public Metrics metrics() {
     return metrics;
   }
 
-  /** Whether another process committed to the database since the last pass (cheap). */
+  /**
+   * Whether another process committed to the database since the last pass, or another file took its
+   * name (cheap: a stat and a pragma).
+   */
   public boolean sourceChanged() {
-    return source.dataVersion() != lastDataVersion;
+    return source.replaced() || source.dataVersion() != lastDataVersion;
   }
 
   /** Draws a backfill's progress on {@code terminal} (the CLI passes stderr when on a terminal). */
@@ -203,7 +209,7 @@ public final class Uploader implements AutoCloseable {
     return tracing.traced(
         "upload_pass",
         lineage,
-        () -> pass(stopRequested),
+        () -> passOnCurrentFile(stopRequested),
         r ->
             Attributes.of(
                 Tracing.ROWS, r.rows(),
@@ -211,10 +217,25 @@ public final class Uploader implements AutoCloseable {
                 Tracing.VERSION, r.lastVersion()));
   }
 
+  /**
+   * A pass; if the database file was replaced under it (a restored backup moved into place makes a
+   * WAL reader see corruption), the pass is made again on the new file.
+   */
+  private PassResult passOnCurrentFile(BooleanSupplier stopRequested) {
+    try {
+      return pass(stopRequested);
+    } catch (UserError | SourceException e) {
+      if (!source.replaced()) throw e;
+      return pass(stopRequested);
+    }
+  }
+
   private PassResult pass(BooleanSupplier stopRequested) {
+    renewSource();
     lastDataVersion = source.dataVersion();
     long end = source.maxRowid(table);
     Optional<TableVersion> current = sink.latest();
+    if (current.isPresent()) check(current.get());
     progress.start(current.flatMap(t -> t.cursor(appId)));
     PassResult result = PassResult.NOTHING;
     ProgressLine line = progressLine(end);
@@ -227,7 +248,6 @@ public final class Uploader implements AutoCloseable {
               Math.min(BatchFeed.CHUNK_ROWS, config.batchRows()));
       if (first.size() == 0) break;
       TableVersion base = current.isPresent() ? current.get() : createTable();
-      checkSchema(base);
       Batch batch = commitBatch(base, first, end, line);
       current = Optional.of(batch.table());
       result = result.plus(batch);
@@ -240,12 +260,8 @@ public final class Uploader implements AutoCloseable {
 
   /** Reads rows from {@code first} on, writes them as one commit, and moves the cursor. */
   private Batch commitBatch(TableVersion base, RowChunk first, long end, ProgressLine line) {
-    RowConverter converter =
-        new RowConverter(
-            base.schema(),
-            table,
-            node.nodeId(),
-            ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant()));
+    long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
+    RowConverter converter = new RowConverter(base.schema(), table, node.nodeId(), nowMicros);
     long began = System.nanoTime();
     try (BatchFeed feed =
         new BatchFeed(
@@ -263,8 +279,10 @@ public final class Uploader implements AutoCloseable {
               progress.next(
                   feed.lastRowid(),
                   feed.lastFingerprint(),
+                  converter.lastTimestampMicros(),
                   converter.maxTimestampMicros(),
-                  feed.rows());
+                  feed.rows(),
+                  nowMicros);
       long seq = progress.current().seq() + 1;
       DeltaSink.Committed committed = traced(base, seq, after, feed);
       CrashPoint.AFTER_COMMIT.reached();
@@ -339,8 +357,17 @@ public final class Uploader implements AutoCloseable {
     return sink.create(schema, config.partitionBy().stream().map(p -> p.deltaName).toList());
   }
 
-  private void checkSchema(TableVersion t) {
-    if (schemaChecked) return;
+  /**
+   * Refuses, before anything is written, what the uploader cannot append without losing or
+   * duplicating rows: a table whose schema the rows do not fit, and a database this table already
+   * holds under another node id. {@code --dry-run} runs the same checks.
+   */
+  public void preflight() {
+    sink.latest().ifPresent(this::check);
+  }
+
+  private void check(TableVersion t) {
+    if (checked) return;
     TableSchema.checkCompatible(
         sink.tablePath(),
         t.schema(),
@@ -348,7 +375,65 @@ public final class Uploader implements AutoCloseable {
         table,
         config.auditColumns(),
         config.partitionBy());
-    schemaChecked = true;
+    if (t.cursor(appId).isEmpty() && !node.newSource()) {
+      Optional<String> other = RenamedNode.find(source, table, appId, t.sources());
+      if (other.isPresent()) throw alreadyUploaded(SourceId.nodeOf(other.get()));
+    }
+    checked = true;
+  }
+
+  private UserError alreadyUploaded(String otherNode) {
+    return new UserError(
+        ExitCode.CONFIG,
+        sink.tablePath()
+            + " already holds the rows of "
+            + node.sqlite().getFileName()
+            + " table "
+            + table.name()
+            + " from node id '"
+            + otherNode
+            + "', and node id '"
+            + node.nodeId()
+            + "' ("
+            + node.origin(ConfigKey.NODE_ID)
+            + ") is new to it: continue as that node with --node-id "
+            + otherNode
+            + " (NODE_ID), or upload them again on purpose with --new-source");
+  }
+
+  /**
+   * Opens the database again when another file took its name, and reads the table's columns again
+   * when the schema changed; the chosen table and timestamp column stay. The cursor is then found
+   * afresh from the table (and the cache): a restored older backup holds fewer rows than were
+   * uploaded, and the rowid-reuse walk takes those up to where its rows end as uploaded.
+   */
+  private void renewSource() {
+    boolean replaced = source.replaced();
+    if (!replaced && source.schemaVersion() == schemaVersion) return;
+    if (replaced) {
+      SqliteSource reopened =
+          SqliteSource.open(node.sqlite(), node.busyTimeout(), node.origin(ConfigKey.SQLITE));
+      source.close();
+      source = reopened;
+    }
+    SourceTable now =
+        TableDetector.describe(
+            source,
+            Optional.of(table.name()),
+            table.timestamp().present() ? Optional.of(table.timestamp().name()) : Optional.empty());
+    TableSchema.checkSource(now);
+    log.warn(
+        "event={} table={} file={} columns_changed={} max_rowid={} cursor_rowid={}",
+        replaced ? "database_replaced" : "source_schema_changed",
+        table.name(),
+        node.sqlite(),
+        !now.columns().equals(table.columns()),
+        source.maxRowid(now),
+        progress.current() == null ? 0 : progress.current().rowid());
+    table = now;
+    progress = new SourceProgress(source, table, cache);
+    schemaVersion = source.schemaVersion();
+    checked = false;
   }
 
   /**
@@ -356,15 +441,22 @@ public final class Uploader implements AutoCloseable {
    *
    * @param table the Delta table, if it exists
    * @param cursor where the next upload continues
+   * @param oldestPending the time of the oldest row not yet uploaded, if it has one
    */
   public record Progress(
-      Optional<TableVersion> table, Cursor cursor, long pendingRows, long deltaRows) {}
+      Optional<TableVersion> table,
+      Cursor cursor,
+      long pendingRows,
+      Optional<Instant> oldestPending,
+      long deltaRows) {}
 
   public Progress progress() {
+    renewSource();
     Optional<TableVersion> t = sink.latest();
     Cursor start = progress.peekStart(t.flatMap(v -> v.cursor(appId)));
-    long pending = source.countBetween(table, start.rowid(), Long.MAX_VALUE);
-    return new Progress(t, start, pending, t.map(sink::rowCount).orElse(0L));
+    SqliteSource.Pending pending = source.pending(table, start.rowid());
+    return new Progress(
+        t, start, pending.rows(), pending.oldest(), t.map(sink::rowCount).orElse(0L));
   }
 
   @Override

@@ -85,6 +85,75 @@ class UploadLoopTest {
     assertBetween(slow.backoff(30), 2_880_000, 4_320_000);
   }
 
+  /**
+   * A failure nobody recognises is retried, but after 30 minutes of nothing else the daemon stops
+   * (exit code 1) so that a supervisor and an operator see it. The failure is injected through a
+   * file system class that cannot work (a storage option, as a user could set one).
+   */
+  @Test
+  void onlyUnexpectedFailuresForThirtyMinutesStopTheDaemon() throws Exception {
+    TestDatabase db =
+        new TestDatabase(dir)
+            .sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
+                "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z')");
+    Path config = dir.resolve("c.yaml");
+    java.nio.file.Files.writeString(
+        config,
+        "sqlite: "
+            + db.file
+            + "\ntable_path: "
+            + db.table
+            + "\nstate_dir: "
+            + db.state
+            + "\nnode_id: n\nstorage_options:\n  fs.file.impl: java.lang.String\n");
+    var settings =
+        io.edgeuploader.config.ConfigLoader.load(
+            java.util.Optional.of(config), java.util.Map.of(), java.util.Map.of());
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            java.time.Instant.parse("2024-01-01T00:00:00Z"));
+    java.time.Clock clock =
+        new java.time.Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public java.time.Instant instant() {
+            return now.get();
+          }
+        };
+    List<Duration> sleeps = new ArrayList<>();
+    try (Uploader uploader = Uploader.open(settings)) {
+      UploadLoop loop =
+          new UploadLoop(
+              List.of(uploader),
+              Duration.ofSeconds(60),
+              () -> false,
+              d -> {
+                sleeps.add(d);
+                now.set(now.get().plus(d));
+              },
+              new Random(3),
+              clock);
+      UnexpectedError e =
+          org.junit.jupiter.api.Assertions.assertThrows(UnexpectedError.class, loop::run);
+      assertTrue(
+          e.getMessage().contains("nothing but unexpected errors for 30 minutes"), e.getMessage());
+    }
+    Duration waited = sleeps.stream().reduce(Duration.ZERO, Duration::plus);
+    assertTrue(sleeps.size() >= 5, "retried with backoff first: " + sleeps);
+    assertTrue(waited.compareTo(UploadLoop.UNEXPECTED_LIMIT) >= 0, waited.toString());
+    assertTrue(waited.compareTo(UploadLoop.UNEXPECTED_LIMIT.plusMinutes(6)) < 0, waited.toString());
+  }
+
   private static void assertBetween(Duration d, long minMillis, long maxMillis) {
     assertTrue(d.toMillis() >= minMillis && d.toMillis() <= maxMillis, d.toString());
   }

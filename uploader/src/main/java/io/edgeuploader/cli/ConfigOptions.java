@@ -32,13 +32,14 @@ final class ConfigOptions {
             .description("YAML config file ('example-config' prints one).")
             .build());
     for (ConfigKey key : ConfigKey.values()) {
-      spec.addOption(
+      OptionSpec.Builder option =
           OptionSpec.builder(key.flag)
               .paramLabel(key.paramLabel)
               .type(String.class)
               .description(key.description())
-              .hidden(!shown.contains(key.use))
-              .build());
+              .hidden(!shown.contains(key.use));
+      if (key.isSwitch()) option.arity("0..1").fallbackValue("true");
+      spec.addOption(option.build());
     }
     return spec;
   }

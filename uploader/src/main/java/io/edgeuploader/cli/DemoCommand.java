@@ -81,7 +81,9 @@ final class DemoCommand implements Callable<Integer> {
               + " --table-path "
               + uploader.sink().tablePath()
               + " --state-dir "
-              + config.stateDir());
+              + config.stateDir()
+              + " --node-id "
+              + config.nodeId());
     }
     return 0;
   }

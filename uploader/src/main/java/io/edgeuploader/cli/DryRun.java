@@ -21,11 +21,12 @@ final class DryRun {
     out.println("Table:            " + table.name() + " (" + table.reason() + ")");
     out.println(
         "Timestamp column: "
-            + table.timestamp().name()
+            + table.timestamp().shown()
             + " ("
             + table.timestamp().reason()
-            + "; integers read as epoch "
-            + table.timestamp().unit().name().toLowerCase()
+            + (table.timestamp().present()
+                ? "; integers read as epoch " + table.timestamp().unit().name().toLowerCase()
+                : "")
             + ")");
     out.println(
         "Delta table:      "
@@ -34,7 +35,7 @@ final class DryRun {
                 .table()
                 .map(t -> " (exists, version " + t.version() + ")")
                 .orElse(" (will be created)"));
-    out.println("Node id:          " + node.nodeId());
+    out.println("Node id:          " + node.nodeId() + " (" + node.nodeIdSource().text + ")");
     StructType schema =
         progress
             .table()

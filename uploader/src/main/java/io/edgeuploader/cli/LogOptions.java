@@ -15,7 +15,7 @@ final class LogOptions {
       names = "--debug",
       description = "Log the libraries' chatter and print stack traces of errors.")
   void setDebug(boolean on) {
-    Logging.configure(on);
+    Logging.debug(on);
   }
 
   /** Whether the command that {@code cli} ran was given --debug. */

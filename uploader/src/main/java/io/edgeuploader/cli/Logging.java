@@ -2,6 +2,7 @@ package io.edgeuploader.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
@@ -10,11 +11,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Our own events at INFO; Kernel, Hadoop and Parquet (about twenty lines per commit at INFO) at
- * WARN unless --debug. Logs go to stderr so stdout carries only command output such as JSON.
+ * Our own events at INFO; Kernel, Hadoop and Parquet only when they report an error (at INFO they
+ * say about twenty lines per commit, and their warnings come with pages of stack frames) unless
+ * --debug, which also shows stack traces. Logs go to stderr so stdout carries only command output
+ * such as JSON.
  */
 final class Logging {
+  /** logback.xml's pattern leaves stack traces out (%nopex); --debug puts them back. */
+  private static final String DEBUG_PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} %msg%n";
+
+  private static boolean debug;
   private static boolean json;
+
+  /** The encoder logback.xml set up (its text pattern), kept while another one is in use. */
+  private static Encoder<ILoggingEvent> textEncoder;
 
   private Logging() {}
 
@@ -22,57 +33,77 @@ final class Logging {
     return json;
   }
 
-  /** The encoder logback.xml set up (its text pattern), kept while JSON is on. */
-  private static Encoder<ILoggingEvent> textEncoder;
+  /**
+   * Back to logback.xml's settings (a command run earlier in the same JVM may have changed them).
+   */
+  static void reset() {
+    debug = false;
+    json = false;
+    apply();
+  }
 
-  /** Switches stderr between the text pattern of logback.xml and one JSON object per line. */
+  static void debug(boolean on) {
+    debug = on;
+    apply();
+  }
+
+  /** Switches stderr between the text pattern and one JSON object per line. */
   static void json(boolean on) {
-    if (on == json || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
+    json = on;
+    apply();
+  }
+
+  private static void apply() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
+    levels(ctx);
     var appender =
         (ConsoleAppender<ILoggingEvent>)
             ctx.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
     if (appender == null) return;
-    json = on;
-    Encoder<ILoggingEvent> encoder;
-    if (on) {
-      textEncoder = appender.getEncoder();
-      JsonLogLayout layout = new JsonLogLayout();
-      layout.setContext(ctx);
-      layout.start();
-      LayoutWrappingEncoder<ILoggingEvent> wrapping = new LayoutWrappingEncoder<>();
-      wrapping.setContext(ctx);
-      wrapping.setLayout(layout);
-      wrapping.start();
-      encoder = wrapping;
-    } else {
-      encoder = textEncoder;
-    }
+    if (textEncoder == null) textEncoder = appender.getEncoder();
+    Encoder<ILoggingEvent> wanted =
+        json ? jsonEncoder(ctx) : debug ? debugEncoder(ctx) : textEncoder;
     appender.stop();
-    appender.setEncoder(encoder);
+    appender.setEncoder(wanted);
     appender.start();
   }
 
-  static void configure(boolean debug) {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
+  private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext ctx) {
+    JsonLogLayout layout = new JsonLogLayout();
+    layout.setContext(ctx);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setContext(ctx);
+    encoder.setLayout(layout);
+    encoder.start();
+    return encoder;
+  }
+
+  private static Encoder<ILoggingEvent> debugEncoder(LoggerContext ctx) {
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(ctx);
+    encoder.setPattern(DEBUG_PATTERN);
+    encoder.start();
+    return encoder;
+  }
+
+  private static void levels(LoggerContext ctx) {
     ctx.getLogger("io.edgeuploader").setLevel(debug ? Level.DEBUG : Level.INFO);
-    Level libraries = debug ? Level.INFO : Level.WARN;
+    Level libraries = debug ? Level.INFO : Level.ERROR;
     for (String name : new String[] {"io.delta", "org.apache", "io.unitycatalog"}) {
       ctx.getLogger(name).setLevel(libraries);
     }
-    // "Unable to load native-hadoop library" on every start is noise: Java code paths are used.
-    ctx.getLogger("org.apache.hadoop.util.NativeCodeLoader").setLevel(Level.ERROR);
-    // "Cannot find a complete checkpoint" is said of every table younger than its first
-    // checkpoint; it is not a problem.
-    // A commit that loses a race on S3 (another node took the version; Kernel retries) makes S3A
-    // warn twice with a page of stream statistics. Expected in a fleet, so only errors show.
+    // Said on every start, or of every table younger than its first checkpoint, or by S3A with a
+    // page of stream statistics for each commit that loses a race (expected in a fleet): noise,
+    // even with --debug.
     for (String name :
         new String[] {
+          "org.apache.hadoop.util.NativeCodeLoader",
           "org.apache.hadoop.fs.s3a.S3ABlockOutputStream",
-          "org.apache.hadoop.fs.s3a.S3AInstrumentation"
+          "org.apache.hadoop.fs.s3a.S3AInstrumentation",
+          "io.delta.kernel.internal.snapshot.SnapshotManager"
         }) {
       ctx.getLogger(name).setLevel(debug ? Level.WARN : Level.ERROR);
     }
-    ctx.getLogger("io.delta.kernel.internal.snapshot.SnapshotManager")
-        .setLevel(debug ? Level.INFO : Level.ERROR);
   }
 }

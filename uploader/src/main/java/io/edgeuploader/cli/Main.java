@@ -6,6 +6,7 @@ import io.edgeuploader.UserError;
 import io.edgeuploader.sink.SinkException;
 import io.edgeuploader.source.SourceException;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -37,7 +38,7 @@ import picocli.CommandLine.IVersionProvider;
       "Exit codes: 0 ok, 1 unexpected error, 2 bad flags or config, 3 SQLite problem,"
           + " 4 Delta table or storage problem, 5 state directory not writable."
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
@@ -61,8 +62,7 @@ public final class Main implements Runnable {
   public static int execute(String... args) {
     // Logback is process-wide: a command run before this one in the same JVM (tests) may have
     // switched it.
-    Logging.configure(false);
-    Logging.json(false);
+    Logging.reset();
     CommandLine cli = new CommandLine(new Main());
     for (CommandLine sub : cli.getSubcommands().values()) {
       if (sub.getCommand() instanceof ConfiguredCommand c) {
@@ -72,6 +72,7 @@ public final class Main implements Runnable {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) ->
             report(e, commandLine.getErr(), LogOptions.requested(commandLine)));
+    cli.setParameterExceptionHandler(Main::badArguments);
     return cli.execute(args);
   }
 
@@ -84,7 +85,7 @@ public final class Main implements Runnable {
       message = u.getMessage();
     } else if (e instanceof SinkException) {
       code = ExitCode.SINK;
-      message = e.getMessage() + " (the rows stay in SQLite; run again when the store is back)";
+      message = e.getMessage() + "; run again when the store is back";
     } else if (e instanceof SourceException) {
       code = ExitCode.SOURCE;
       message = e.getMessage();
@@ -106,9 +107,27 @@ public final class Main implements Runnable {
     return code.code;
   }
 
+  /** Bad flags or values: one line saying what, and where to read more; exit code 2. */
+  private static int badArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    PrintWriter err = cli.getErr();
+    err.println(
+        "error: "
+            + e.getMessage()
+            + " (see '"
+            + cli.getCommandSpec().qualifiedName()
+            + " --help')");
+    err.flush();
+    return ExitCode.CONFIG.code;
+  }
+
+  /** Without a command there is nothing to do: the usage, on stderr, and exit code 2. */
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.out);
+  public Integer call() {
+    CommandLine cli = new CommandLine(this);
+    cli.usage(cli.getErr());
+    cli.getErr().flush();
+    return ExitCode.CONFIG.code;
   }
 
   static final class Version implements IVersionProvider {

@@ -5,6 +5,7 @@ import io.edgeuploader.Uploader;
 import io.edgeuploader.Uploaders;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.DaemonConfig;
+import io.edgeuploader.config.NodeIdentity;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
@@ -29,7 +30,7 @@ final class OnceCommand implements Callable<Integer>, ConfiguredCommand {
 
   @Override
   public Set<ConfigKey.Use> uses() {
-    return EnumSet.allOf(ConfigKey.Use.class);
+    return EnumSet.of(ConfigKey.Use.SOURCE, ConfigKey.Use.WRITE);
   }
 
   @Override
@@ -41,6 +42,7 @@ final class OnceCommand implements Callable<Integer>, ConfiguredCommand {
         u.cache().checkWritable();
         if (System.console() != null) u.showProgressOn(System.err);
       }
+      NodeIdentity.keep(config);
       UploadLoop loop =
           new UploadLoop(
               uploaders.list(),

@@ -5,14 +5,14 @@ import io.edgeuploader.Uploader;
 import io.edgeuploader.Uploaders;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.DaemonConfig;
+import io.edgeuploader.config.NodeIdentity;
 import io.edgeuploader.ops.Metrics;
 import io.edgeuploader.ops.MetricsServer;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer>, ConfiguredCommand {
   /** How long a stop signal waits for a commit in flight, inside the 10 s we promise. */
-  private static final long STOP_GRACE_SECONDS = 9;
+  private static final Duration STOP_GRACE = Duration.ofSeconds(9);
 
   @Spec CommandSpec spec;
   @Mixin LogOptions log;
@@ -49,31 +49,15 @@ final class RunCommand implements Callable<Integer>, ConfiguredCommand {
         u.cache().checkWritable();
         if (System.console() != null) u.showProgressOn(System.err);
       }
-      CountDownLatch stop = new CountDownLatch(1);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    stop.countDown();
-                    try {
-                      stopped.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
-                  },
-                  "uploader-stop"));
+      NodeIdentity.keep(config);
+      StopSignal stop = StopSignal.install(STOP_GRACE);
       try (MetricsServer metrics = metricsServer(config, uploaders.metrics())) {
         new UploadLoop(
-                uploaders.list(),
-                config.interval(),
-                () -> stop.getCount() == 0,
-                d -> stop.await(d.toMillis(), TimeUnit.MILLISECONDS),
-                new Random())
+                uploaders.list(), config.interval(), stop::requested, stop::sleep, new Random())
             .run();
       } finally {
-        uploaders.flushTraces(); // before the stop signal's grace period lets the JVM end
-        stopped.countDown();
+        uploaders.flushTraces();
+        stop.stopped();
       }
       return 0;
     }

@@ -7,7 +7,11 @@ import io.edgeuploader.Uploaders;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.DaemonConfig;
 import io.edgeuploader.cursor.Cursor;
+import io.edgeuploader.source.TimestampColumn;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,9 +35,20 @@ final class StatusCommand implements Callable<Integer>, ConfiguredCommand {
       description = "Print one JSON object (one line per table) instead of text.")
   boolean json;
 
+  /** {@code key_at} (ISO-8601) and {@code key_age_s} (seconds before now), null when unknown. */
+  private static void putTime(ObjectNode o, String key, Optional<Instant> at, Instant now) {
+    if (at.isPresent()) {
+      o.put(key + "_at", at.get().toString());
+      o.put(key + "_age_s", Math.max(0, Duration.between(at.get(), now).toSeconds()));
+    } else {
+      o.putNull(key + "_at");
+      o.putNull(key + "_age_s");
+    }
+  }
+
   @Override
   public Set<ConfigKey.Use> uses() {
-    return EnumSet.allOf(ConfigKey.Use.class);
+    return EnumSet.of(ConfigKey.Use.SOURCE);
   }
 
   @Override
@@ -51,19 +66,25 @@ final class StatusCommand implements Callable<Integer>, ConfiguredCommand {
   private void print(Uploader uploader, DaemonConfig config) {
     Uploader.Progress p = uploader.progress();
     Cursor c = p.cursor();
+    Instant now = Instant.now();
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("table", uploader.table().name());
-    o.put("timestamp_column", uploader.table().timestamp().name());
+    TimestampColumn ts = uploader.table().timestamp();
+    if (ts.present()) o.put("timestamp_column", ts.name());
+    else o.putNull("timestamp_column");
     if (c.hasWatermark()) o.put("watermark", c.watermarkText());
     else o.putNull("watermark");
     o.put("cursor_rowid", c.rowid());
     o.put("delta_version", p.table().map(t -> t.version()).orElse(-1L));
     o.put("delta_rows", p.deltaRows());
     o.put("pending_rows", p.pendingRows());
+    putTime(o, "oldest_pending", p.oldestPending(), now);
+    putTime(o, "last_commit", c.committedAt(), now);
     o.put("uploaded_rows", c.rows());
     o.put("sqlite", config.sqlite().toString());
     o.put("table_path", uploader.sink().tablePath());
     o.put("node_id", config.nodeId());
+    o.put("node_id_source", config.nodeIdSource().text);
     o.put("source_id", uploader.appId());
     if (json) {
       System.out.println(o.toString());

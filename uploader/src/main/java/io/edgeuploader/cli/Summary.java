@@ -16,7 +16,7 @@ final class Summary {
     }
     return "uploaded "
         + result.rows()
-        + " rows from "
+        + (result.rows() == 1 ? " row from " : " rows from ")
         + uploader.table().name()
         + " to "
         + uploader.sink().tablePath()

@@ -145,7 +145,17 @@ public enum ConfigKey {
       Use.WRITE,
       null,
       "off",
-      "Send OpenTelemetry spans over OTLP/HTTP to this collector, e.g. http://host:4318");
+      "Send OpenTelemetry spans over OTLP/HTTP to this collector, e.g. http://host:4318"),
+  NEW_SOURCE(
+      "new_source",
+      "NEW_SOURCE",
+      "--new-source",
+      "BOOLEAN",
+      Use.WRITE,
+      "false",
+      null,
+      "Upload this database as a new source although the table holds its rows from another"
+          + " node id (see the README on node ids)");
 
   /** Which commands a setting matters to; the others accept it but leave it out of --help. */
   public enum Use {
@@ -194,6 +204,16 @@ public enum ConfigKey {
     this.defaultText = defaultText;
     this.help = help;
     this.list = paramLabel.equals("LIST");
+  }
+
+  /** A yes/no setting: the flag alone means true. */
+  public boolean isSwitch() {
+    return paramLabel.equals("BOOLEAN");
+  }
+
+  /** A path: relative in the config file, it is relative to the file's directory. */
+  boolean isPath() {
+    return this == SQLITE || this == STATE_DIR || this == TABLE_PATH;
   }
 
   /** The --help line: what it does, its environment variable and its default. */

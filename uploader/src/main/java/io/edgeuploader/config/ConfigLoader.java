@@ -3,8 +3,6 @@ package io.edgeuploader.config;
 import io.edgeuploader.ExitCode;
 import io.edgeuploader.UserError;
 import io.edgeuploader.sink.Storage;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +54,7 @@ public final class ConfigLoader {
           "environment variable " + key.envVar,
           merged,
           origin);
-      pick(key, fromFile.get(key), fileOrigin, merged, origin);
+      pick(key, relativeTo(file, key, fromFile.get(key)), fileOrigin, merged, origin);
     }
     if (blankToNull(merged.get(ConfigKey.SQLITE)) == null) {
       throw new UserError(
@@ -83,7 +81,7 @@ public final class ConfigLoader {
                   + key.yamlKey
                   + " in each entry of the list instead");
         }
-        String value = tables.get(i).get(key);
+        String value = relativeTo(file, key, tables.get(i).get(key));
         if (value != null) {
           one.put(key, value);
           oneOrigin.put(key, "key '" + key.yamlKey + "' of tables[" + i + "] in " + file.get());
@@ -106,7 +104,21 @@ public final class ConfigLoader {
       }
       configs.add(table(one, oneOrigin, storageOptions));
     }
-    return daemon(merged, origin, configs);
+    return daemon(merged, origin, configs, env);
+  }
+
+  /**
+   * A relative path in the config file means relative to the file, as in other tools' config files
+   * (an installed config does not depend on the directory it is started from). Flags and
+   * environment values stay relative to the working directory.
+   */
+  private static String relativeTo(Optional<Path> file, ConfigKey key, String value) {
+    if (value == null || file.isEmpty() || !key.isPath() || value.isBlank()) return value;
+    if (key == ConfigKey.TABLE_PATH && Storage.scheme(value) != null) return value;
+    Path p = Path.of(value.strip());
+    if (p.isAbsolute()) return value;
+    Path dir = file.get().toAbsolutePath().getParent();
+    return dir.resolve(p).normalize().toString();
   }
 
   private static void pick(
@@ -122,18 +134,37 @@ public final class ConfigLoader {
   }
 
   private static DaemonConfig daemon(
-      Map<ConfigKey, String> v, Map<ConfigKey, String> origin, List<TableConfig> tables) {
+      Map<ConfigKey, String> v,
+      Map<ConfigKey, String> origin,
+      List<TableConfig> tables,
+      Map<String, String> env) {
+    Path stateDir = Path.of(value(v, ConfigKey.STATE_DIR));
+    NodeIdentity.Resolved node =
+        NodeIdentity.resolve(
+            Optional.ofNullable(blankToNull(v.get(ConfigKey.NODE_ID))), stateDir, env);
     return new DaemonConfig(
         Path.of(v.get(ConfigKey.SQLITE)),
-        Optional.ofNullable(blankToNull(v.get(ConfigKey.NODE_ID)))
-            .orElseGet(ConfigLoader::hostName),
-        Path.of(value(v, ConfigKey.STATE_DIR)),
+        node.id(),
+        node.source(),
+        stateDir,
         duration(v, origin, ConfigKey.INTERVAL),
         duration(v, origin, ConfigKey.BUSY_TIMEOUT),
         metricsPort(v, origin),
         value(v, ConfigKey.METRICS_HOST),
         otlpEndpoint(v, origin),
-        tables);
+        bool(v, origin, ConfigKey.NEW_SOURCE),
+        tables,
+        origin);
+  }
+
+  private static boolean bool(
+      Map<ConfigKey, String> v, Map<ConfigKey, String> origin, ConfigKey key) {
+    String text = value(v, key).toLowerCase(java.util.Locale.ROOT);
+    return switch (text) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw invalid(origin, key, text, "is not true or false");
+    };
   }
 
   private static TableConfig table(
@@ -307,16 +338,6 @@ public final class ConfigLoader {
   private static UserError invalid(
       Map<ConfigKey, String> origin, ConfigKey key, String text, String problem) {
     return new UserError(ExitCode.CONFIG, origin.get(key) + ": '" + text + "' " + problem);
-  }
-
-  private static String hostName() {
-    String env = System.getenv("HOSTNAME");
-    if (env != null && !env.isBlank()) return env;
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown-node";
-    }
   }
 
   private static String blankToNull(String s) {

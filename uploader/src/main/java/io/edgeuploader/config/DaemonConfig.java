@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,24 +16,31 @@ import java.util.Set;
  *
  * @param sqlite the SQLite database
  * @param nodeId this node's name, in {@code _node_id} and in the source ids of its cursors
+ * @param nodeIdSource where the node id came from
  * @param stateDir where the local cursor caches are kept
  * @param interval the time between passes of {@code run}
  * @param busyTimeout how long to wait for the application's lock on SQLite
  * @param metricsPort where {@code run} serves /metrics, /healthz and /readyz, or 0 for nowhere
  * @param metricsHost the address the metrics port listens on
  * @param otlpEndpoint where OpenTelemetry spans go (OTLP/HTTP), if anywhere
+ * @param newSource upload even where the table holds this database's rows from another node id
  * @param tables what to upload, at least one
+ * @param origins where the values came from ("flag --sqlite", "key 'sqlite' in FILE"), for messages
+ *     about them
  */
 public record DaemonConfig(
     Path sqlite,
     String nodeId,
+    NodeIdentity.Source nodeIdSource,
     Path stateDir,
     Duration interval,
     Duration busyTimeout,
     int metricsPort,
     String metricsHost,
     Optional<URI> otlpEndpoint,
-    List<TableConfig> tables) {
+    boolean newSource,
+    List<TableConfig> tables,
+    Map<ConfigKey, String> origins) {
 
   public DaemonConfig {
     if (tables.isEmpty()) throw new IllegalArgumentException("no table to upload");
@@ -49,6 +57,12 @@ public record DaemonConfig(
       }
     }
     tables = List.copyOf(tables);
+    origins = Map.copyOf(origins);
+  }
+
+  /** Where the value of {@code key} came from, or "the default". */
+  public String origin(ConfigKey key) {
+    return origins.getOrDefault(key, "the default");
   }
 
   /** The only table of a single-table configuration. */

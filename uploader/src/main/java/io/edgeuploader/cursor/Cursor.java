@@ -19,26 +19,62 @@ import java.io.UncheckedIOException;
  * @param rows how many rows this source has uploaded in all
  * @param columns a signature of the SQLite columns when the anchor was taken: fingerprints are only
  *     comparable while the columns stay the same
+ * @param committedAtMicros when the commit that made this cursor began, or 0 if not known (cursors
+ *     committed before release 0.2 do not say)
+ * @param anchorTimeMicros the timestamp of the row at {@code rowid} when it was uploaded, or
+ *     Long.MIN_VALUE if it had none (or the cursor is from before release 0.2): an update keeps it,
+ *     a new row that took the rowid does not
  */
 public record Cursor(
-    long seq, long rowid, long anchor, long watermarkMicros, long rows, long columns) {
-  public static final Cursor START = new Cursor(0, 0, 0, Long.MIN_VALUE, 0, 0);
+    long seq,
+    long rowid,
+    long anchor,
+    long watermarkMicros,
+    long rows,
+    long columns,
+    long committedAtMicros,
+    long anchorTimeMicros) {
+  public static final Cursor START = new Cursor(0, 0, 0, Long.MIN_VALUE, 0, 0, 0, Long.MIN_VALUE);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The cursor after {@code newRows} more rows, the last of them at {@code newRowid} with the
+   * fingerprint {@code newAnchor} and the time {@code newAnchorTime} (Long.MIN_VALUE if none).
+   */
   public Cursor next(
-      long newRowid, long newAnchor, long maxTimestampMicros, long newRows, long newColumns) {
+      long newRowid,
+      long newAnchor,
+      long newAnchorTime,
+      long maxTimestampMicros,
+      long newRows,
+      long newColumns,
+      long nowMicros) {
     return new Cursor(
         seq + 1,
         newRowid,
         newAnchor,
         Math.max(watermarkMicros, maxTimestampMicros),
         rows + newRows,
-        newColumns);
+        newColumns,
+        nowMicros,
+        newAnchorTime);
   }
 
-  /** The same progress, with the rowid lowered to where the source's surviving rows end. */
+  /** The same progress, with the rowid moved to where the source's uploaded rows end. */
   public Cursor rebasedTo(long survivorRowid, long survivorAnchor) {
-    return new Cursor(seq, survivorRowid, survivorAnchor, watermarkMicros, rows, columns);
+    return new Cursor(
+        seq,
+        survivorRowid,
+        survivorAnchor,
+        watermarkMicros,
+        rows,
+        columns,
+        committedAtMicros,
+        survivorRowid == rowid ? anchorTimeMicros : Long.MIN_VALUE);
+  }
+
+  public boolean hasAnchorTime() {
+    return anchorTimeMicros != Long.MIN_VALUE;
   }
 
   public boolean hasWatermark() {
@@ -57,6 +93,8 @@ public record Cursor(
     if (hasWatermark()) n.put("watermark_micros", watermarkMicros);
     n.put("rows", rows);
     n.put("columns", columns);
+    if (committedAtMicros != 0) n.put("committed_at_micros", committedAtMicros);
+    if (hasAnchorTime()) n.put("anchor_time_micros", anchorTimeMicros);
     return n;
   }
 
@@ -78,15 +116,25 @@ public record Cursor(
         n.path("anchor").asLong(0),
         n.hasNonNull("watermark_micros") ? n.get("watermark_micros").asLong() : Long.MIN_VALUE,
         n.path("rows").asLong(0),
-        n.path("columns").asLong(0));
+        n.path("columns").asLong(0),
+        n.path("committed_at_micros").asLong(0),
+        n.hasNonNull("anchor_time_micros") ? n.get("anchor_time_micros").asLong() : Long.MIN_VALUE);
   }
 
   /** The watermark as ISO-8601 UTC, or "none". */
   public String watermarkText() {
-    if (!hasWatermark()) return "none";
-    long micros = watermarkMicros();
+    return hasWatermark() ? instant(watermarkMicros).toString() : "none";
+  }
+
+  /** When the commit that made this cursor began, if known. */
+  public java.util.Optional<java.time.Instant> committedAt() {
+    return committedAtMicros == 0
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(instant(committedAtMicros));
+  }
+
+  static java.time.Instant instant(long micros) {
     return java.time.Instant.ofEpochSecond(
-            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)
-        .toString();
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 }

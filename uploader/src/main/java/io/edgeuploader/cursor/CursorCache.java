@@ -54,6 +54,7 @@ public final class CursorCache {
 
   /** Creates the state directory and proves it writable, so a bad one fails before uploading. */
   public void checkWritable() {
+    checkWritableWithoutWriting();
     try {
       Files.createDirectories(dir);
       Path probe = Files.createTempFile(dir, ".probe", ".tmp");
@@ -69,6 +70,23 @@ public final class CursorCache {
               + " STATE_DIR or its permissions",
           e);
     }
+  }
+
+  /**
+   * As {@link #checkWritable}, for a dry run: refuses a state directory the real run could not
+   * create or write, without creating anything.
+   */
+  public void checkWritableWithoutWriting() {
+    Path p = dir.toAbsolutePath();
+    while (p != null && !Files.exists(p)) p = p.getParent();
+    if (p == null || (Files.isDirectory(p) && Files.isWritable(p))) return;
+    throw new UserError(
+        ExitCode.STATE,
+        "state directory "
+            + dir
+            + " is not writable ("
+            + (Files.isDirectory(p) ? "permission denied" : p + " is not a directory")
+            + "); fix --state-dir / STATE_DIR or its permissions");
   }
 
   public Optional<Entry> load() {

@@ -45,6 +45,12 @@ public final class RecentRows {
     return i >= 0 && fingerprints[i] == fingerprint;
   }
 
+  /** A row uploaded at {@code rowid} was changed in place: remember what it holds now. */
+  void changed(long rowid, long fingerprint) {
+    int i = Arrays.binarySearch(rowids, 0, size, rowid);
+    if (i >= 0) fingerprints[i] = fingerprint;
+  }
+
   /** Forgets rows above {@code rowid}: they were deleted, and new rows may take their rowids. */
   public void forgetAbove(long rowid) {
     int i = Arrays.binarySearch(rowids, 0, size, rowid);

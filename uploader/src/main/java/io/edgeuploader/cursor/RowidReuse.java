@@ -12,7 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applications delete uploaded rows, and SQLite then gives their rowids to new rows: the cursor's
- * rowid alone no longer says where new rows start. This finds it.
+ * rowid alone no longer says where new rows start. This finds it, and tells a row changed in place
+ * (an UPDATE, not uploaded again) from a new row that took an uploaded row's rowid.
+ *
+ * <p>The evidence for "changed in place" is the row's timestamp: an update keeps or rewrites the
+ * values of a row that was already uploaded, so its time is not newer than the newest time uploaded
+ * (the watermark); a row inserted after a deletion is written later, with a newer time. A table
+ * declared AUTOINCREMENT never reuses rowids, so there any change is an update.
  */
 final class RowidReuse {
   // Logged as the uploader's, where operators and their greps have always found it.
@@ -24,11 +30,12 @@ final class RowidReuse {
   private RowidReuse() {}
 
   /**
-   * Where new rows start. Normally the cursor itself; but if the row at the cursor is gone or
-   * changed, the application deleted uploaded rows and SQLite may have given their rowids to new
-   * rows. New rows then sit above the highest surviving uploaded row, so walk down from the cursor
-   * until a row is recognised as uploaded: by its fingerprint in the recent-rows memory, or, below
-   * that memory, by a timestamp not newer than the watermark. Reads only.
+   * Where new rows start. Normally the cursor itself; but if the row at the cursor is gone, or was
+   * replaced by a new row, the application deleted uploaded rows and SQLite may have given their
+   * rowids to new rows. New rows then sit above the highest surviving uploaded row, so walk down
+   * from the cursor until a row is recognised as uploaded: by its fingerprint in the recent-rows
+   * memory, or as changed in place, or, below that memory, by a timestamp not newer than the
+   * watermark. Reads only; rows found changed in place are remembered as they are now.
    *
    * <p>After the application added or changed columns, fingerprints taken before are not
    * comparable: the row at the cursor still being there is then taken as enough.
@@ -38,10 +45,16 @@ final class RowidReuse {
     if (c.rowid() == 0) return c;
     Optional<SourceRow> atCursor = source.rowAt(table, c.rowid());
     boolean sameColumns = c.columns() == columnSignature;
-    if (atCursor.isPresent() && (!sameColumns || RowFingerprint.of(atCursor.get()) == c.anchor())) {
-      return c;
+    if (atCursor.isPresent()) {
+      long fp = RowFingerprint.of(atCursor.get());
+      if (!sameColumns || fp == c.anchor()) return c;
+      if (table.autoincrement() || sameTime(table, c, atCursor.get())) {
+        changedInPlace(table, recent, c.rowid(), fp);
+        return c.rebasedTo(c.rowid(), fp);
+      }
+    } else if (table.autoincrement()) {
+      return c; // deleted, and its rowid will never be given again
     }
-    int tsIndex = table.indexOf(table.timestamp().name());
     long below = c.rowid();
     long reused = 0;
     while (true) {
@@ -53,11 +66,7 @@ final class RowidReuse {
         if (sameColumns && row.rowid() >= recent.lowestRowid()) {
           uploaded = recent.holds(row.rowid(), fp);
         } else {
-          Object ts = row.values()[tsIndex];
-          long micros =
-              ts == null
-                  ? TimestampParser.INVALID
-                  : TimestampParser.toMicros(ts, table.timestamp().unit());
+          long micros = micros(table, row);
           uploaded = micros == TimestampParser.INVALID || micros <= c.watermarkMicros();
         }
         if (uploaded) return rebased(table, c, row.rowid(), fp, reused);
@@ -68,6 +77,30 @@ final class RowidReuse {
       }
       below = rows.get(rows.size() - 1).rowid() - 1;
     }
+  }
+
+  /** Whether the row at the cursor still has the time it was uploaded with. */
+  private static boolean sameTime(SourceTable table, Cursor c, SourceRow row) {
+    long micros = micros(table, row);
+    return c.hasAnchorTime() && micros != TimestampParser.INVALID && micros == c.anchorTimeMicros();
+  }
+
+  /** The row's time, or INVALID (no timestamp column, NULL, not a time). */
+  static long micros(SourceTable table, SourceRow row) {
+    int ts = table.timestampIndex();
+    Object value = ts < 0 ? null : row.values()[ts];
+    return value == null
+        ? TimestampParser.INVALID
+        : TimestampParser.toMicros(value, table.timestamp().unit());
+  }
+
+  private static void changedInPlace(SourceTable table, RecentRows recent, long rowid, long fp) {
+    recent.changed(rowid, fp);
+    log.info(
+        "event=uploaded_row_changed table={} rowid={} decision=updated_in_place"
+            + " action=not_uploaded_again",
+        table.name(),
+        rowid);
   }
 
   private static Cursor rebased(SourceTable table, Cursor c, long rowid, long fp, long reused) {

@@ -71,9 +71,27 @@ public final class SourceProgress {
     return RowidReuse.findStart(source, table, columnSignature, recent, known);
   }
 
-  /** The cursor after a commit of rows up to {@code lastRowid}, if that commit lands. */
-  public Cursor next(long lastRowid, long lastFingerprint, long maxTimestampMicros, long rows) {
-    return cursor.next(lastRowid, lastFingerprint, maxTimestampMicros, rows, columnSignature);
+  /**
+   * The cursor after a commit of rows up to {@code lastRowid}, if that commit lands.
+   *
+   * @param lastTimeMicros the last row's time, or Long.MIN_VALUE if it has none
+   * @param nowMicros when the commit began
+   */
+  public Cursor next(
+      long lastRowid,
+      long lastFingerprint,
+      long lastTimeMicros,
+      long maxTimestampMicros,
+      long rows,
+      long nowMicros) {
+    return cursor.next(
+        lastRowid,
+        lastFingerprint,
+        lastTimeMicros,
+        maxTimestampMicros,
+        rows,
+        columnSignature,
+        nowMicros);
   }
 
   /** A commit landed with {@code next}; {@code tail} holds the fingerprints of its last rows. */

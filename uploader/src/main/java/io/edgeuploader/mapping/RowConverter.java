@@ -64,6 +64,7 @@ public final class RowConverter {
 
   private long rescuedValues;
   private long maxTimestampMicros = Long.MIN_VALUE;
+  private long lastTimestampMicros = Long.MIN_VALUE;
 
   private final long ingestedAtMicros;
 
@@ -150,6 +151,7 @@ public final class RowConverter {
         Object ts = chunk.value(timestampIndex, row);
         if (ts != null) rowTimestamp = TimestampParser.toMicros(ts, table.timestamp().unit());
       }
+      lastTimestampMicros = rowTimestamp == TimestampParser.INVALID ? Long.MIN_VALUE : rowTimestamp;
       if (rowTimestamp != TimestampParser.INVALID) {
         maxTimestampMicros = Math.max(maxTimestampMicros, rowTimestamp);
       }
@@ -170,6 +172,11 @@ public final class RowConverter {
   /** The newest valid timestamp converted so far, or Long.MIN_VALUE. */
   public long maxTimestampMicros() {
     return maxTimestampMicros;
+  }
+
+  /** The valid timestamp of the last row converted, or Long.MIN_VALUE if it had none. */
+  public long lastTimestampMicros() {
+    return lastTimestampMicros;
   }
 
   /** Appends the value converted to the field's type; false if it does not fit. */

@@ -22,6 +22,7 @@ import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
 import io.edgeuploader.CrashPoint;
 import io.edgeuploader.cursor.Cursor;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +53,16 @@ public final class DeltaSink {
   private final Storage.Kind store;
   private final Engine engine;
   private final String credentialSource;
+  private final Configuration conf;
   private final DataFileWriter dataFiles;
   private final Checkpoints checkpoints;
+
+  /**
+   * The last call failed because the store was unreachable: the next one asks the store once,
+   * cheaply, before Kernel's table load, whose own retries (three reads of _last_checkpoint a
+   * second apart) would make every retry during an outage take seconds.
+   */
+  private boolean unreachable;
 
   /**
    * @param name what {@code table=} says in this sink's log lines: the source table it receives
@@ -69,7 +79,7 @@ public final class DeltaSink {
     this.name = name;
     this.tablePath = Storage.normalize(tablePath);
     this.store = Storage.kind(this.tablePath);
-    Configuration conf = Storage.configurationFor(this.tablePath, env, storageOptions);
+    this.conf = Storage.configurationFor(this.tablePath, env, storageOptions);
     this.engine = DefaultEngine.create(conf);
     this.dataFiles = new DataFileWriter(conf, targetFileBytes);
     this.credentialSource = Storage.credentialSource(this.tablePath, env);
@@ -83,12 +93,23 @@ public final class DeltaSink {
   /** The table as it is now, or empty if there is no Delta table at the path yet. */
   public Optional<TableVersion> latest() {
     try {
+      if (unreachable) probe();
       return Optional.of(new TableVersion(load()));
     } catch (TableNotFoundException e) {
       return Optional.empty();
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw failure("reading the Delta log", e);
     }
+  }
+
+  private void probe() throws IOException {
+    Path root = new Path(tablePath);
+    try {
+      root.getFileSystem(conf).getFileStatus(root);
+    } catch (FileNotFoundException e) {
+      // reachable, and no table yet
+    }
+    unreachable = false;
   }
 
   private Snapshot load() {
@@ -238,7 +259,9 @@ public final class DeltaSink {
    * removed here, where every failure to read the log passes, so that the retry can load the table.
    */
   private RuntimeException failure(String doing, Exception e) {
-    if (StoreFailure.judge(e, store).kind() == StoreFailure.Kind.DAMAGED_CHECKPOINT) {
+    StoreFailure.Kind kind = StoreFailure.judge(e, store).kind();
+    unreachable = kind == StoreFailure.Kind.OUTAGE;
+    if (kind == StoreFailure.Kind.DAMAGED_CHECKPOINT) {
       try {
         if (checkpoints.removeDamaged() > 0) {
           return new SinkException(

@@ -31,7 +31,7 @@ final class LocalSettings {
       return Verdict.of(Kind.REFUSED, "permission denied; " + whoCanWrite());
     }
     Matcher notCreated = NOT_CREATED.matcher(m);
-    if (notCreated.find()) return whyNotCreated(Path.of(notCreated.group(1)));
+    if (notCreated.find()) return whyNotCreated(localPath(notCreated.group(1)));
     String lower = m.toLowerCase(java.util.Locale.ROOT);
     if (lower.contains("read-only file system")
         || lower.contains("not a directory")
@@ -56,6 +56,10 @@ final class LocalSettings {
           Kind.REFUSED, "permission denied: " + p + " is not writable; " + whoCanWrite());
     }
     return Verdict.of(Kind.MISCONFIGURED, "check --table-path / TABLE_PATH and the disk");
+  }
+
+  private static Path localPath(String text) {
+    return text.startsWith("file:") ? Path.of(java.net.URI.create(text)) : Path.of(text);
   }
 
   private static String whoCanWrite() {

@@ -44,7 +44,10 @@ final class S3Settings {
     // with a clear error at the first read.
     conf.set("fs.s3a.bucket.probe", "0");
     // Fail a pass within seconds during an outage; the upload loop retries with its own backoff.
-    conf.set("fs.s3a.retry.limit", "2");
+    // The SDK still tries each request twice (a blip); S3A's own retries, which sleep between
+    // attempts, are off (measured: an endpoint refusing connections failed 'once' in 31 s with
+    // them at 2, each call taking 2 s inside Kernel's three tries of _last_checkpoint).
+    conf.set("fs.s3a.retry.limit", "0");
     conf.set("fs.s3a.retry.interval", "250ms");
     conf.set("fs.s3a.attempts.maximum", "2");
     conf.set("fs.s3a.connection.establish.timeout", "15s"); // the least S3A accepts
@@ -63,7 +66,8 @@ final class S3Settings {
     }
     if (env.containsKey("AWS_WEB_IDENTITY_TOKEN_FILE")) return "the web identity role" + suffix;
     if (env.containsKey("AWS_PROFILE")) return "AWS profile " + env.get("AWS_PROFILE") + suffix;
-    return "the AWS default credential chain (profile, container or instance role)" + suffix;
+    return "the AWS default credential chain: environment, profile, web identity or instance role"
+        + suffix;
   }
 
   /**
@@ -71,11 +75,13 @@ final class S3Settings {
    * fix; throttling is an outage.
    */
   static Optional<Verdict> judge(Throwable t, String m) {
+    if (m.contains("NoAuthWithAWSException") || m.contains("Unable to load credentials")) {
+      return Verdict.of(
+          Kind.REFUSED, "check the credentials ({credentials})", "no AWS credentials");
+    }
     if (m.contains("SignatureDoesNotMatch")
         || m.contains("signature we calculated does not match")
         || m.contains("InvalidAccessKeyId")
-        || m.contains("NoAuthWithAWSException")
-        || m.contains("Unable to load credentials")
         || t instanceof java.nio.file.AccessDeniedException) {
       return Verdict.of(Kind.REFUSED, "check the credentials ({credentials})");
     }
@@ -83,7 +89,7 @@ final class S3Settings {
         || m.contains("Status Code: 412")
         || m.contains("PreconditionFailed")
         || m.contains("Precondition Failed")) {
-      return Verdict.of(Kind.LOST_RACE, "another writer took the version; retrying");
+      return Verdict.of(Kind.LOST_RACE, "another writer took the version");
     }
     if (m.contains("NoSuchBucket")
         || t.getClass().getSimpleName().equals("UnknownStoreException")) {
@@ -91,7 +97,7 @@ final class S3Settings {
           Kind.MISCONFIGURED, "no such bucket: create it or fix --table-path / TABLE_PATH");
     }
     if (m.contains("SlowDown") || m.contains("ServiceUnavailable") || m.contains("InternalError")) {
-      return Verdict.of(Kind.OUTAGE, "retrying; the rows wait in SQLite");
+      return Verdict.of(Kind.OUTAGE, "the rows wait in SQLite");
     }
     return Optional.empty();
   }

@@ -39,7 +39,7 @@ public final class Storage {
     throw new IllegalArgumentException(scheme);
   }
 
-  static String scheme(String s) {
+  public static String scheme(String s) {
     try {
       String scheme = new URI(s).getScheme();
       // "C:" is a Windows drive, not a scheme

@@ -42,10 +42,17 @@ final class StoreFailure {
     UNEXPECTED
   }
 
-  /** A kind and what to do about it, for the message. */
-  record Verdict(Kind kind, String fix) {
+  /**
+   * A kind and what to do about it, for the message; and the cause in plain words where the store's
+   * own is a page long (null: the store's, shortened).
+   */
+  record Verdict(Kind kind, String fix, String cause) {
     static Optional<Verdict> of(Kind kind, String fix) {
-      return Optional.of(new Verdict(kind, fix));
+      return Optional.of(new Verdict(kind, fix, null));
+    }
+
+    static Optional<Verdict> of(Kind kind, String fix, String cause) {
+      return Optional.of(new Verdict(kind, fix, cause));
     }
   }
 
@@ -56,7 +63,7 @@ final class StoreFailure {
 
   private static final Pattern STATUS =
       Pattern.compile("(?:Status Code|status code|HTTP|statusCode)[: =]+(\\d{3})");
-  private static final int MAX_CAUSE = 160;
+  private static final int MAX_CAUSE = 120;
 
   private StoreFailure() {}
 
@@ -75,7 +82,7 @@ final class StoreFailure {
         if (v.isPresent()) return v.get();
       }
     }
-    return new Verdict(Kind.UNEXPECTED, "run with --debug for the stack trace");
+    return new Verdict(Kind.UNEXPECTED, "run with --debug for the stack trace", null);
   }
 
   private static Rule storeRule(Storage.Kind store) {
@@ -96,7 +103,7 @@ final class StoreFailure {
     if (e instanceof UserError u) return u;
     if (e instanceof SinkException s) return s;
     Verdict v = judge(e, store);
-    String cause = cause(e);
+    String cause = v.cause() != null ? v.cause() : cause(e);
     String where = doing + " at " + tablePath;
     return switch (v.kind()) {
       case REFUSED ->
@@ -136,7 +143,7 @@ final class StoreFailure {
 
   private static Optional<Verdict> damagedCheckpoint(Throwable t, String m) {
     if (m.contains("is not a Parquet file") || m.contains("Not a Parquet file")) {
-      return Verdict.of(Kind.DAMAGED_CHECKPOINT, "removing it and retrying");
+      return Verdict.of(Kind.DAMAGED_CHECKPOINT, "removing it");
     }
     return Optional.empty();
   }
@@ -153,7 +160,7 @@ final class StoreFailure {
         || m.contains("connect timed out")
         || m.contains("Read timed out")
         || m.contains("Unable to execute HTTP request")) {
-      return Verdict.of(Kind.OUTAGE, "retrying; the rows wait in SQLite");
+      return Verdict.of(Kind.OUTAGE, "the rows wait in SQLite");
     }
     return Optional.empty();
   }
@@ -166,7 +173,7 @@ final class StoreFailure {
       return Verdict.of(Kind.REFUSED, "check the credentials ({credentials})");
     }
     if (status == 429 || status >= 500) {
-      return Verdict.of(Kind.OUTAGE, "retrying; the rows wait in SQLite");
+      return Verdict.of(Kind.OUTAGE, "the rows wait in SQLite");
     }
     return Optional.empty();
   }
@@ -175,10 +182,11 @@ final class StoreFailure {
     if (t instanceof FileAlreadyExistsException
         || t instanceof ConcurrentWriteException
         || t instanceof MaxCommitRetryLimitReachedException) {
-      return Verdict.of(Kind.LOST_RACE, "other writers took the version; retrying");
+      return Verdict.of(Kind.LOST_RACE, "other writers took the version");
     }
     if (t instanceof CommitStateUnknownException) {
-      return Verdict.of(Kind.LOST_RACE, "the commit's outcome is unknown; retrying from the table");
+      return Verdict.of(
+          Kind.LOST_RACE, "the commit's outcome is unknown, the table's cursor will tell");
     }
     if (t instanceof KernelException) {
       return Verdict.of(Kind.MISCONFIGURED, "check --table-path / TABLE_PATH");

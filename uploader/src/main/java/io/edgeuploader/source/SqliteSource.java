@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,25 +37,41 @@ public final class SqliteSource implements AutoCloseable {
   private static final byte[] HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
   private static final Pattern WITHOUT_ROWID =
       Pattern.compile("\\)\\s*WITHOUT\\s+ROWID", Pattern.CASE_INSENSITIVE);
+  private static final Pattern AUTOINCREMENT =
+      Pattern.compile("\\bAUTOINCREMENT\\b", Pattern.CASE_INSENSITIVE);
 
   private final Path file;
   private final Connection connection;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
 
-  private SqliteSource(Path file, Connection connection) {
+  /** The file's identity (device and inode) when opened: a file moved into place is another. */
+  private final Object fileKey;
+
+  private SqliteSource(Path file, Connection connection, Object fileKey) {
     this.file = file;
     this.connection = connection;
+    this.fileKey = fileKey;
   }
 
   public static SqliteSource open(Path file, Duration busyTimeout) {
-    checkIsSqliteFile(file);
+    return open(file, busyTimeout, "--sqlite / SQLITE_PATH");
+  }
+
+  /**
+   * Opens {@code file} read-only.
+   *
+   * @param origin where the path came from, for the message if it is wrong
+   */
+  public static SqliteSource open(Path file, Duration busyTimeout, String origin) {
+    checkIsSqliteFile(file, origin);
+    Object key = fileKey(file);
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setOpenMode(SQLiteOpenMode.READONLY);
     config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
     try {
       Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      SqliteSource source = new SqliteSource(file, c);
+      SqliteSource source = new SqliteSource(file, c, key);
       source.tableNames(); // fails now, with a clear message, if the file is not usable
       return source;
     } catch (SQLException e) {
@@ -62,12 +79,11 @@ public final class SqliteSource implements AutoCloseable {
     }
   }
 
-  private static void checkIsSqliteFile(Path file) {
+  private static void checkIsSqliteFile(Path file, String origin) {
     if (!Files.exists(file)) {
       String wal = Files.exists(Path.of(file + "-wal")) ? " (only its -wal file is there)" : "";
       throw new UserError(
-          ExitCode.SOURCE,
-          "SQLite database not found: " + file + wal + "; check --sqlite / SQLITE_PATH");
+          ExitCode.SOURCE, "SQLite database not found: " + file + wal + "; check " + origin);
     }
     if (Files.isDirectory(file)) {
       throw new UserError(
@@ -94,8 +110,39 @@ public final class SqliteSource implements AutoCloseable {
           file
               + " is not a SQLite database ("
               + (read == 0 ? "the file is empty" : "bad header")
-              + "); check --sqlite / SQLITE_PATH");
+              + "); check "
+              + origin);
     }
+  }
+
+  private static Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether another file now has this one's name: a restored backup or a replacement moved into
+   * place. An open connection keeps reading the old file (or, with WAL, its new -wal beside the old
+   * file, which reads as corruption), so the caller reopens.
+   */
+  public boolean replaced() {
+    Object now = fileKey(file);
+    return now != null && fileKey != null && !now.equals(fileKey);
+  }
+
+  /** Changes whenever the database's schema changes (a column added, say); cheap to ask. */
+  public long schemaVersion() {
+    return scalarLong("PRAGMA schema_version");
+  }
+
+  /** Whether {@code table} was declared AUTOINCREMENT: its rowids are then never reused. */
+  public boolean autoincrement(String table) {
+    String sql =
+        scalarText("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", table);
+    return sql != null && AUTOINCREMENT.matcher(sql).find();
   }
 
   public Path file() {
@@ -193,7 +240,7 @@ public final class SqliteSource implements AutoCloseable {
     long rows = countBetween(t, rowid, Long.MAX_VALUE);
     if (rows == 0) return new Pending(0, Optional.empty());
     RowChunk next = rowsAfter(t, rowid, Long.MAX_VALUE, 1);
-    int ts = t.indexOf(t.timestamp().name());
+    int ts = t.timestampIndex();
     Object value = next.size() == 0 || ts < 0 ? null : next.value(ts, 0);
     long micros =
         value == null
@@ -269,11 +316,12 @@ public final class SqliteSource implements AutoCloseable {
     }
   }
 
+  /** Cached by its text, which names the table's columns: a changed table gets new statements. */
   private PreparedStatement statement(SourceTable t, String name, String sql) throws SQLException {
-    PreparedStatement ps = statements.get(t.name() + "/" + name);
+    PreparedStatement ps = statements.get(sql);
     if (ps == null) {
       ps = connection.prepareStatement(sql);
-      statements.put(t.name() + "/" + name, ps);
+      statements.put(sql, ps);
     }
     return ps;
   }

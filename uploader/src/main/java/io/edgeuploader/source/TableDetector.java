@@ -60,21 +60,19 @@ public final class TableDetector {
     if (timestampColumn.isPresent()) {
       ts = TimestampDetector.named(source, name, columns, timestampColumn.get());
     } else {
+      // The cursor follows rowids, so a table without times uploads as well; only its watermark
+      // and the lag by age stay empty.
       ts =
           detected
               .or(() -> TimestampDetector.detect(source, name, columns))
-              .orElseThrow(
+              .orElseGet(
                   () ->
-                      new UserError(
-                          ExitCode.SOURCE,
-                          source.file()
-                              + ": no timestamp column found in table '"
-                              + name
-                              + "' (columns: "
+                      TimestampColumn.none(
+                          "no column of "
                               + columns.stream().map(SourceColumn::name).toList()
-                              + "); name one with --timestamp-column / TIMESTAMP_COLUMN"));
+                              + " holds times; the watermark stays empty"));
     }
-    return new SourceTable(name, columns, rowid, ts, reason);
+    return new SourceTable(name, columns, rowid, source.autoincrement(name), ts, reason);
   }
 
   private static Optional<String> find(List<String> names, String wanted) {

@@ -156,8 +156,6 @@ class DeployFilesTest {
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    Assumptions.assumeFalse(
-        out.contains("neither a docker engine nor podman"), "no container engine: " + out);
     assertEquals(0, p.exitValue(), out);
     for (String part :
         List.of(
@@ -171,5 +169,114 @@ class DeployFilesTest {
       assertTrue(out.contains(part), part + " in " + out);
     }
     assertFalse(out.contains("very-secret"), out);
+  }
+
+  /**
+   * The paths a unit lets its service open: ReadOnlyPaths, and ReadWritePaths plus its state dir.
+   */
+  private static Map<String, List<Path>> unitPaths(String unit) {
+    List<Path> readOnly = new ArrayList<>();
+    List<Path> writable = new ArrayList<>();
+    for (String line : unit.lines().toList()) {
+      String[] kv = line.split("=", 2);
+      if (kv.length < 2) continue;
+      for (String v : kv[1].trim().split("\\s+")) {
+        if (v.isEmpty()) continue;
+        switch (kv[0].trim()) {
+          case "ReadOnlyPaths" -> readOnly.add(Path.of(v.replaceFirst("^-", "")));
+          case "ReadWritePaths" -> writable.add(Path.of(v.replaceFirst("^-", "")));
+          case "StateDirectory" -> writable.add(Path.of("/var/lib").resolve(v));
+          default -> {}
+        }
+      }
+    }
+    return Map.of("read", readOnly, "write", writable);
+  }
+
+  private static boolean under(Path p, List<Path> dirs) {
+    return dirs.stream().anyMatch(d -> p.normalize().startsWith(d));
+  }
+
+  /**
+   * The unit's install steps copy the example config: its paths must be ones the hardened unit lets
+   * the service read (the database) and write (state, a local table); and the unit's STATE_DIR,
+   * which overrides the file, must agree with it.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theExampleConfigsPathsAreOnesTheSystemdUnitLetsTheServiceUse() throws Exception {
+    String unit = Files.readString(ROOT.resolve("deploy/systemd/edge-uploader.service"));
+    Map<String, List<Path>> paths = unitPaths(unit);
+    List<Path> readable = new ArrayList<>(paths.get("read"));
+    readable.addAll(paths.get("write"));
+    Map<String, Object> config =
+        new Yaml().load(Files.readString(ROOT.resolve("config/uploader-config.yaml.example")));
+    Path sqlite = Path.of((String) config.get("sqlite"));
+    assertTrue(under(sqlite, readable), sqlite + " is readable by the unit: " + paths);
+    Path state = Path.of((String) config.get("state_dir"));
+    assertTrue(under(state, paths.get("write")), state + " is writable: " + paths);
+    String table = (String) config.get("table_path");
+    if (!table.contains("://")) {
+      assertTrue(under(Path.of(table), paths.get("write")), table + " is writable: " + paths);
+    }
+    assertTrue(unit.contains("Environment=STATE_DIR=" + state + "\n"), "the unit agrees: " + state);
+    assertTrue(unit.contains("Environment=NODE_ID="), "the unit names the node");
+    assertTrue(unit.contains("SuccessExitStatus="), "a stop cut off by the grace period is clean");
+  }
+
+  @Test
+  void startUploaderPrintsItsCommandWithoutAContainerEngineAndForwardsOperations()
+      throws Exception {
+    Path dir = Files.createTempDirectory("start-uploader");
+    // Only the tools the script uses: no docker, no podman.
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    for (String tool :
+        List.of(
+            "bash", "sed", "head", "realpath", "dirname", "basename", "stat", "hostname", "id")) {
+      Path real = Path.of("/usr/bin", tool);
+      if (!Files.exists(real)) real = Path.of("/bin", tool);
+      Files.createSymbolicLink(bin.resolve(tool), real);
+    }
+    Path db = Files.createFile(dir.resolve("sensors.db"));
+    Path bundle = Files.writeString(dir.resolve("corp-ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+    Path config =
+        Files.writeString(dir.resolve("u.yaml"), "sqlite: sensors.db\ntable_path: s3://l/t\n");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "/bin/bash",
+                ROOT.resolve("start-uploader.sh").toString(),
+                "--dry-run",
+                config.toString())
+            .redirectErrorStream(true);
+    pb.environment().put("PATH", bin.toString());
+    pb.environment().put("METRICS_PORT", "9464");
+    pb.environment().put("LOG_FORMAT", "json");
+    pb.environment().put("AWS_CA_BUNDLE", bundle.toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    for (String part :
+        List.of(
+            "SQLITE_PATH=/data/sensors.db",
+            dir + ":/data",
+            "--env LOG_FORMAT ",
+            "--env METRICS_PORT ",
+            "--env METRICS_HOST=0.0.0.0",
+            "--publish 127.0.0.1:9464:9464",
+            bundle + ":/config/ca-bundle.pem:ro",
+            "--env AWS_CA_BUNDLE=/config/ca-bundle.pem",
+            "--env NODE_ID=")) {
+      assertTrue(out.contains(part), part + " in " + out);
+    }
+    assertFalse(out.contains("--env AWS_CA_BUNDLE "), "not the host's path: " + out);
+  }
+
+  @Test
+  void startUploaderHelpIsItsHeader() throws Exception {
+    Result r = exec(List.of(ROOT.resolve("start-uploader.sh").toString(), "--help"));
+    assertEquals(0, r.code());
+    assertTrue(r.output().contains("usage: start-uploader.sh"), r.output());
+    assertFalse(r.output().contains("set -euo"), r.output());
   }
 }
