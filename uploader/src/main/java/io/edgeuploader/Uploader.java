@@ -14,7 +14,10 @@ import io.edgeuploader.mapping.TableSchema;
 import io.edgeuploader.ops.Metrics;
 import io.edgeuploader.ops.ProgressLine;
 import io.edgeuploader.ops.Tracing;
+import io.edgeuploader.sink.Committed;
 import io.edgeuploader.sink.DeltaSink;
+import io.edgeuploader.sink.LandingZone;
+import io.edgeuploader.sink.Sink;
 import io.edgeuploader.sink.TableVersion;
 import io.edgeuploader.source.RowChunk;
 import io.edgeuploader.source.SourceException;
@@ -26,6 +29,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +49,7 @@ public final class Uploader implements AutoCloseable {
 
   private final DaemonConfig node;
   private final TableConfig config;
-  private final DeltaSink sink;
+  private final Sink sink;
   private final String appId;
   private final CursorCache cache;
 
@@ -82,7 +86,7 @@ public final class Uploader implements AutoCloseable {
       TableConfig config,
       SqliteSource source,
       SourceTable table,
-      DeltaSink sink,
+      Map<String, String> env,
       Clock clock,
       Metrics metrics,
       Tracing tracing) {
@@ -90,20 +94,31 @@ public final class Uploader implements AutoCloseable {
     this.config = config;
     this.source = source;
     this.table = table;
-    this.sink = sink;
     this.clock = clock;
     this.metrics = metrics;
     this.tracing = tracing;
-    this.appId = SourceId.of(node.nodeId(), node.sqlite().getFileName().toString(), table.name());
+    String database = node.sqlite().getFileName().toString();
+    this.appId = SourceId.of(node.nodeId(), database, table.name());
+    this.sink =
+        config.landingPath().isPresent()
+            ? new LandingZone(
+                table.name(),
+                config,
+                env,
+                appId,
+                List.of(node.nodeId(), database, table.name()),
+                () ->
+                    TableSchema.forSource(this.table, config.auditColumns(), config.partitionBy()))
+            : new DeltaSink(table.name(), config, env);
     this.cache = new CursorCache(node.stateDir(), appId, table.name());
-    this.progress = new SourceProgress(source, table, cache);
+    this.progress = new SourceProgress(source, table, cache, landing());
     this.schemaVersion = source.schemaVersion();
     this.lineage =
         Attributes.of(
             Tracing.NODE, node.nodeId(),
             Tracing.SOURCE_DATABASE, node.sqlite().toString(),
             Tracing.SOURCE_TABLE, table.name(),
-            Tracing.TARGET, sink.tablePath());
+            Tracing.TARGET, sink.location());
   }
 
   /** Opens the database and chooses the table of a single-table config; writes nothing. */
@@ -141,14 +156,7 @@ public final class Uploader implements AutoCloseable {
           table.reason(),
           table.timestamp().shown(),
           table.timestamp().reason());
-      DeltaSink sink =
-          new DeltaSink(
-              table.name(),
-              config.tablePath(),
-              env,
-              config.storageOptions(),
-              config.targetFileBytes());
-      return new Uploader(node, config, source, table, sink, clock, metrics, tracing);
+      return new Uploader(node, config, source, table, env, clock, metrics, tracing);
     } catch (RuntimeException e) {
       source.close();
       throw e;
@@ -159,8 +167,16 @@ public final class Uploader implements AutoCloseable {
     return table;
   }
 
-  public DeltaSink sink() {
+  public Sink sink() {
     return sink;
+  }
+
+  /**
+   * Landing files may be cleaned up (progress objects too, against advice), so there the local
+   * cache may know of later batches than the zone does; a Delta table forgets nothing.
+   */
+  private boolean landing() {
+    return config.landingPath().isPresent();
   }
 
   public String appId() {
@@ -198,7 +214,8 @@ public final class Uploader implements AutoCloseable {
   }
 
   /** One commit that landed, and the table as it left it. */
-  private record Batch(TableVersion table, long rows, long rescued, long version, long bytes) {}
+  private record Batch(
+      TableVersion table, long rows, long rescued, long version, long bytes, int attempts) {}
 
   /**
    * Uploads every row that exists when the pass begins, in commits of at most batch_rows rows. Rows
@@ -284,7 +301,7 @@ public final class Uploader implements AutoCloseable {
                   feed.rows(),
                   nowMicros);
       long seq = progress.current().seq() + 1;
-      DeltaSink.Committed committed = traced(base, seq, after, feed);
+      Committed committed = traced(base, seq, after, feed);
       CrashPoint.AFTER_COMMIT.reached();
       progress.committed(after.get(), feed.tail());
       Batch batch =
@@ -293,15 +310,15 @@ public final class Uploader implements AutoCloseable {
               feed.rows(),
               converter.rescuedValues(),
               committed.version(),
-              committed.bytes());
+              committed.bytes(),
+              committed.attempts());
       report(batch, System.nanoTime() - began);
       return batch;
     }
   }
 
   /** One commit, in a span of its own. */
-  private DeltaSink.Committed traced(
-      TableVersion base, long seq, Supplier<Cursor> after, BatchFeed feed) {
+  private Committed traced(TableVersion base, long seq, Supplier<Cursor> after, BatchFeed feed) {
     return tracing.traced(
         "commit",
         lineage,
@@ -314,17 +331,19 @@ public final class Uploader implements AutoCloseable {
   }
 
   private void report(Batch b, long nanos) {
-    metrics.committed(table.name(), b.rows, b.rescued, b.bytes, b.version, nanos);
+    metrics.committed(table.name(), b.rows, b.rescued, b.bytes, b.version, nanos, b.attempts);
     Cursor c = progress.current();
     log.info(
-        "event=commit table={} version={} rows={} rescued={} rowid={} watermark={} duration_ms={}",
+        "event=commit table={} version={} rows={} rescued={} rowid={} watermark={} duration_ms={}"
+            + " attempts={}",
         table.name(),
         b.version,
         b.rows,
         b.rescued,
         c.rowid(),
         c.watermarkText(),
-        nanos / 1_000_000);
+        nanos / 1_000_000,
+        b.attempts);
     if (b.rescued > 0) {
       log.warn(
           "event=values_rescued table={} version={} count={} column={}",
@@ -369,7 +388,7 @@ public final class Uploader implements AutoCloseable {
   private void check(TableVersion t) {
     if (checked) return;
     TableSchema.checkCompatible(
-        sink.tablePath(),
+        sink.location(),
         t.schema(),
         t.partitionColumns(),
         table,
@@ -385,7 +404,7 @@ public final class Uploader implements AutoCloseable {
   private UserError alreadyUploaded(String otherNode) {
     return new UserError(
         ExitCode.CONFIG,
-        sink.tablePath()
+        sink.location()
             + " already holds the rows of "
             + node.sqlite().getFileName()
             + " table "
@@ -431,7 +450,7 @@ public final class Uploader implements AutoCloseable {
         source.maxRowid(now),
         progress.current() == null ? 0 : progress.current().rowid());
     table = now;
-    progress = new SourceProgress(source, table, cache);
+    progress = new SourceProgress(source, table, cache, landing());
     schemaVersion = source.schemaVersion();
     checked = false;
   }

@@ -158,14 +158,20 @@ class BackendIT {
       SampleDatabase.append(db.file, 1200, Instant.parse("2024-01-01T00:00:00Z"), n);
       dbs.add(db);
     }
+    // All four hold their first commit until released together: they surely race for version 1.
+    Path gate = dir.resolve("go");
+    Map<String, String> env = new java.util.HashMap<>(env(backend));
+    env.put(CommitGate.ENV, gate.toString());
     for (int n = 0; n < 4; n++) {
       TestDatabase db = dbs.get(n);
       processes.add(
           UploaderProcess.start(
               db.dir.resolve("uploader.log"),
-              env(backend),
+              env,
               UploaderProcess.argsOn(db, table, "node-" + n, "once", "--batch-rows", "100")));
     }
+    for (TestDatabase db : dbs) awaitLog(db.dir.resolve("uploader.log"), "event=commit_held", 1);
+    Files.createFile(gate);
     for (int n = 0; n < 4; n++) {
       assertTrue(processes.get(n).waitFor(180, TimeUnit.SECONDS), "node " + n + " finished");
       assertEquals(
@@ -183,6 +189,11 @@ class BackendIT {
     }
     DeltaTableReader reader = new DeltaTableReader(table, env(backend));
     assertEquals(48, reader.version(), "version 0 (create) + 4 x 12 commits: no version lost");
+    String logs = "";
+    for (TestDatabase db : dbs) logs += UploaderProcess.logText(db.dir.resolve("uploader.log"));
+    assertTrue(
+        java.util.regex.Pattern.compile("event=commit .* attempts=[2-9]").matcher(logs).find(),
+        "the nodes did race: some commit lost a race and was made again");
   }
 
   /**

@@ -3,8 +3,10 @@ package io.edgeuploader.cli;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.ConfigLoader;
 import io.edgeuploader.config.DaemonConfig;
+import io.edgeuploader.config.TableConfig;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,13 +49,26 @@ final class ConfigOptions {
   /** The configuration from the flags {@code command} was given, the environment and the file. */
   static DaemonConfig load(CommandSpec command) {
     ParseResult parsed = command.commandLine().getParseResult();
+    return ConfigLoader.load(file(parsed), System.getenv(), flags(parsed));
+  }
+
+  /** The tables of the configuration, for commands that read only the Delta tables. */
+  static List<TableConfig> loadTables(CommandSpec command) {
+    ParseResult parsed = command.commandLine().getParseResult();
+    return ConfigLoader.loadTables(file(parsed), System.getenv(), flags(parsed));
+  }
+
+  private static Optional<Path> file(ParseResult parsed) {
+    return Optional.ofNullable(parsed.matchedOptionValue(CONFIG_FLAG, (Path) null));
+  }
+
+  private static Map<ConfigKey, String> flags(ParseResult parsed) {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     for (ConfigKey key : ConfigKey.values()) {
       if (parsed.hasMatchedOption(key.flag)) {
         flags.put(key, parsed.matchedOptionValue(key.flag, (String) null));
       }
     }
-    Optional<Path> file = Optional.ofNullable(parsed.matchedOptionValue(CONFIG_FLAG, (Path) null));
-    return ConfigLoader.load(file, System.getenv(), flags);
+    return flags;
   }
 }

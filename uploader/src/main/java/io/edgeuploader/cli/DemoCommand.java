@@ -79,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
           "Next: run 'status' or 'once' with --sqlite "
               + db
               + " --table-path "
-              + uploader.sink().tablePath()
+              + uploader.sink().location()
               + " --state-dir "
               + config.stateDir()
               + " --node-id "

@@ -30,7 +30,7 @@ final class DryRun {
             + ")");
     out.println(
         "Delta table:      "
-            + uploader.sink().tablePath()
+            + uploader.sink().location()
             + progress
                 .table()
                 .map(t -> " (exists, version " + t.version() + ")")

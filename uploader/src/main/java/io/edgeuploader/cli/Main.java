@@ -22,6 +22,7 @@ import picocli.CommandLine.IVersionProvider;
       RunCommand.class,
       OnceCommand.class,
       StatusCommand.class,
+      MaintainCommand.class,
       ExampleConfigCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

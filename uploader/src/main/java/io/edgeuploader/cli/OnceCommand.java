@@ -30,7 +30,7 @@ final class OnceCommand implements Callable<Integer>, ConfiguredCommand {
 
   @Override
   public Set<ConfigKey.Use> uses() {
-    return EnumSet.of(ConfigKey.Use.SOURCE, ConfigKey.Use.WRITE);
+    return EnumSet.of(ConfigKey.Use.TABLE, ConfigKey.Use.SOURCE, ConfigKey.Use.WRITE);
   }
 
   @Override

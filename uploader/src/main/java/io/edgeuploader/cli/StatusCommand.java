@@ -2,11 +2,16 @@ package io.edgeuploader.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgeuploader.ExitCode;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.Uploaders;
+import io.edgeuploader.UserError;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.DaemonConfig;
+import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.cursor.Cursor;
+import io.edgeuploader.sink.DeltaSink;
+import io.edgeuploader.sink.TableVersion;
 import io.edgeuploader.source.TimestampColumn;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,22 +53,47 @@ final class StatusCommand implements Callable<Integer>, ConfiguredCommand {
 
   @Override
   public Set<ConfigKey.Use> uses() {
-    return EnumSet.of(ConfigKey.Use.SOURCE);
+    return EnumSet.of(ConfigKey.Use.TABLE, ConfigKey.Use.SOURCE);
   }
+
+  @Option(
+      names = "--fleet",
+      description =
+          "Every source that has committed to the Delta table (node, database, table, commits,"
+              + " rows, watermark, last commit), the stalest first; needs only --table-path.")
+  boolean fleet;
 
   @Override
   public Integer call() {
+    if (fleet) {
+      for (TableConfig table : ConfigOptions.loadTables(spec)) {
+        if (table.tablePath() == null) continue; // a landing zone: the ingester's table
+        if (table.tablePath() == null) continue; // a landing zone: the ingester's table
+        DeltaSink sink = new DeltaSink(table.tablePath(), table, System.getenv());
+        TableVersion t =
+            sink.latest()
+                .orElseThrow(
+                    () ->
+                        new UserError(
+                            ExitCode.SINK,
+                            "no Delta table at "
+                                + sink.tablePath()
+                                + "; check --table-path / TABLE_PATH"));
+        FleetReport.print(sink.tablePath(), t, json, System.out);
+      }
+      return 0;
+    }
     DaemonConfig config = ConfigOptions.load(spec);
     try (Uploaders uploaders = Uploaders.open(config, System.getenv())) {
       for (int i = 0; i < uploaders.list().size(); i++) {
         if (i > 0 && !json) System.out.println();
-        print(uploaders.list().get(i), config);
+        print(uploaders.list().get(i), config, config.tables().get(i));
       }
       return 0;
     }
   }
 
-  private void print(Uploader uploader, DaemonConfig config) {
+  private void print(Uploader uploader, DaemonConfig config, TableConfig tableConfig) {
     Uploader.Progress p = uploader.progress();
     Cursor c = p.cursor();
     Instant now = Instant.now();
@@ -82,7 +112,12 @@ final class StatusCommand implements Callable<Integer>, ConfiguredCommand {
     putTime(o, "last_commit", c.committedAt(), now);
     o.put("uploaded_rows", c.rows());
     o.put("sqlite", config.sqlite().toString());
-    o.put("table_path", uploader.sink().tablePath());
+    if (tableConfig.landingPath().isPresent()) {
+      o.putNull("table_path");
+      o.put("landing_path", uploader.sink().location());
+    } else {
+      o.put("table_path", uploader.sink().location());
+    }
     o.put("node_id", config.nodeId());
     o.put("node_id_source", config.nodeIdSource().text);
     o.put("source_id", uploader.appId());

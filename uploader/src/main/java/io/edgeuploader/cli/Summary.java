@@ -11,7 +11,7 @@ final class Summary {
       return "nothing new in "
           + uploader.table().name()
           + "; "
-          + uploader.sink().tablePath()
+          + uploader.sink().location()
           + " is up to date";
     }
     return "uploaded "
@@ -19,7 +19,7 @@ final class Summary {
         + (result.rows() == 1 ? " row from " : " rows from ")
         + uploader.table().name()
         + " to "
-        + uploader.sink().tablePath()
+        + uploader.sink().location()
         + " in "
         + result.commits()
         + " commit"

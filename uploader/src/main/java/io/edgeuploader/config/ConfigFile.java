@@ -25,7 +25,11 @@ final class ConfigFile {
 
   /** The keys an entry of {@code tables:} may have: what differs from one table to the next. */
   static final List<ConfigKey> PER_TABLE =
-      List.of(ConfigKey.TABLE, ConfigKey.TIMESTAMP_COLUMN, ConfigKey.TABLE_PATH);
+      List.of(
+          ConfigKey.TABLE,
+          ConfigKey.TIMESTAMP_COLUMN,
+          ConfigKey.TABLE_PATH,
+          ConfigKey.LANDING_PATH);
 
   private ConfigFile() {}
 
@@ -114,8 +118,8 @@ final class ConfigFile {
             + file
             + ": '"
             + TABLES
-            + "' must be a list of mappings with 'table', 'table_path' and optionally"
-            + " 'timestamp_column'";
+            + "' must be a list of mappings with 'table', 'table_path' (or 'landing_path') and"
+            + " optionally 'timestamp_column'";
     if (!(value instanceof List<?> entries)) throw new UserError(ExitCode.CONFIG, usage);
     for (Object entry : entries) {
       if (!(entry instanceof Map<?, ?> fields)) throw new UserError(ExitCode.CONFIG, usage);

@@ -43,10 +43,20 @@ public enum ConfigKey {
       "TABLE_PATH",
       "--table-path",
       "PATH_OR_URI",
-      Use.SOURCE,
+      Use.TABLE,
       null,
       "required",
       "Delta table location: a local path, s3://, abfss://; created on first upload"),
+  LANDING_PATH(
+      "landing_path",
+      "LANDING_PATH",
+      "--landing-path",
+      "PATH_OR_URI",
+      Use.TABLE,
+      null,
+      "off",
+      "Instead of a Delta table, land each batch as a Parquet file here, for Databricks Auto"
+          + " Loader to load (see the README)"),
   STATE_DIR(
       "state_dir",
       "STATE_DIR",
@@ -146,6 +156,16 @@ public enum ConfigKey {
       null,
       "off",
       "Send OpenTelemetry spans over OTLP/HTTP to this collector, e.g. http://host:4318"),
+  CHECKPOINT(
+      "checkpoint",
+      "CHECKPOINT",
+      "--checkpoint",
+      "POLICY",
+      Use.WRITE,
+      "auto",
+      null,
+      "Checkpoints this node writes: auto (while it is the table's only source), always, or"
+          + " never (leave them to 'maintain')"),
   NEW_SOURCE(
       "new_source",
       "NEW_SOURCE",
@@ -159,7 +179,9 @@ public enum ConfigKey {
 
   /** Which commands a setting matters to; the others accept it but leave it out of --help. */
   public enum Use {
-    /** Finding the database, the table and the cursor: every command. */
+    /** Finding the Delta table: every command. */
+    TABLE,
+    /** Finding the database, its table and the cursor: every command but maintain. */
     SOURCE,
     /** Writing to the table: once and run. */
     WRITE,
@@ -213,7 +235,7 @@ public enum ConfigKey {
 
   /** A path: relative in the config file, it is relative to the file's directory. */
   boolean isPath() {
-    return this == SQLITE || this == STATE_DIR || this == TABLE_PATH;
+    return this == SQLITE || this == STATE_DIR || this == TABLE_PATH || this == LANDING_PATH;
   }
 
   /** The --help line: what it does, its environment variable and its default. */

@@ -39,6 +39,35 @@ public final class ConfigLoader {
    */
   public static DaemonConfig load(
       Optional<Path> file, Map<String, String> env, Map<ConfigKey, String> flags) {
+    Merged m = merge(file, env, flags);
+    if (blankToNull(m.values.get(ConfigKey.SQLITE)) == null) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          "no SQLite database given: pass --sqlite PATH, set SQLITE_PATH, or put 'sqlite:' in the"
+              + " config file");
+    }
+    return daemon(m.values, m.origin, tables(m), env);
+  }
+
+  /**
+   * The tables of a configuration, without the source: what {@code maintain} and {@code status
+   * --fleet} need, which read only the Delta tables.
+   */
+  public static List<TableConfig> loadTables(
+      Optional<Path> file, Map<String, String> env, Map<ConfigKey, String> flags) {
+    return tables(merge(file, env, flags));
+  }
+
+  /** The values of every key, with where each came from, and the file's own parts. */
+  private record Merged(
+      Optional<Path> file,
+      Map<ConfigKey, String> values,
+      Map<ConfigKey, String> origin,
+      List<Map<ConfigKey, String>> tables,
+      Map<String, String> storageOptions) {}
+
+  private static Merged merge(
+      Optional<Path> file, Map<String, String> env, Map<ConfigKey, String> flags) {
     Map<String, String> storageOptions = new TreeMap<>();
     List<Map<ConfigKey, String>> tables = new ArrayList<>();
     Map<ConfigKey, String> fromFile =
@@ -56,12 +85,15 @@ public final class ConfigLoader {
           origin);
       pick(key, relativeTo(file, key, fromFile.get(key)), fileOrigin, merged, origin);
     }
-    if (blankToNull(merged.get(ConfigKey.SQLITE)) == null) {
-      throw new UserError(
-          ExitCode.CONFIG,
-          "no SQLite database given: pass --sqlite PATH, set SQLITE_PATH, or put 'sqlite:' in the"
-              + " config file");
-    }
+    return new Merged(file, merged, origin, tables, storageOptions);
+  }
+
+  private static List<TableConfig> tables(Merged m) {
+    Optional<Path> file = m.file;
+    Map<ConfigKey, String> merged = m.values;
+    Map<ConfigKey, String> origin = m.origin;
+    List<Map<ConfigKey, String>> tables = m.tables;
+    Map<String, String> storageOptions = m.storageOptions;
     List<TableConfig> configs = new ArrayList<>();
     if (tables.isEmpty()) configs.add(table(merged, origin, storageOptions));
     Set<String> names = new java.util.HashSet<>();
@@ -88,14 +120,17 @@ public final class ConfigLoader {
         }
       }
       String table = one.get(ConfigKey.TABLE);
-      if (table == null || table.isEmpty() || !one.containsKey(ConfigKey.TABLE_PATH)) {
+      if (table == null
+          || table.isEmpty()
+          || !(one.containsKey(ConfigKey.TABLE_PATH) || one.containsKey(ConfigKey.LANDING_PATH))) {
         throw new UserError(
             ExitCode.CONFIG,
             "tables["
                 + i
                 + "] in "
                 + file.get()
-                + " needs both 'table' and 'table_path' (and may give 'timestamp_column')");
+                + " needs both 'table' and 'table_path' (or 'landing_path'; and may give"
+                + " 'timestamp_column')");
       }
       if (!names.add(table)) {
         throw new UserError(
@@ -104,7 +139,7 @@ public final class ConfigLoader {
       }
       configs.add(table(one, oneOrigin, storageOptions));
     }
-    return daemon(merged, origin, configs, env);
+    return configs;
   }
 
   /**
@@ -169,29 +204,50 @@ public final class ConfigLoader {
 
   private static TableConfig table(
       Map<ConfigKey, String> v, Map<ConfigKey, String> origin, Map<String, String> options) {
-    String tablePath = v.get(ConfigKey.TABLE_PATH);
-    if (tablePath != null && !tablePath.isEmpty()) {
+    String tablePath = blankToNull(v.get(ConfigKey.TABLE_PATH));
+    Optional<String> landingPath = Optional.ofNullable(blankToNull(v.get(ConfigKey.LANDING_PATH)));
+    for (ConfigKey key : List.of(ConfigKey.TABLE_PATH, ConfigKey.LANDING_PATH)) {
+      String location = blankToNull(v.get(key));
+      if (location == null) continue;
       try {
-        Storage.kind(tablePath);
+        Storage.kind(location);
       } catch (IllegalArgumentException e) {
         throw new UserError(
             ExitCode.CONFIG,
-            origin.get(ConfigKey.TABLE_PATH)
+            origin.get(key)
                 + ": '"
-                + tablePath
+                + location
                 + "' uses an unsupported scheme;"
                 + " use a local path, file:, s3://, s3a://, abfs:// or abfss://");
       }
+    }
+    if (tablePath != null && landingPath.isPresent()) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          origin.get(ConfigKey.TABLE_PATH)
+              + " and "
+              + origin.get(ConfigKey.LANDING_PATH)
+              + " both say where rows go; give table_path (a Delta table) or landing_path (files"
+              + " for Auto Loader), not both");
     }
     return new TableConfig(
         Optional.ofNullable(blankToNull(v.get(ConfigKey.TABLE))),
         Optional.ofNullable(blankToNull(v.get(ConfigKey.TIMESTAMP_COLUMN))),
         tablePath,
+        landingPath,
         batchRows(v, origin),
         targetFileBytes(v, origin),
         auditColumns(v, origin),
         partitionBy(v, origin),
-        options);
+        options,
+        CheckpointPolicy.named(value(v, ConfigKey.CHECKPOINT))
+            .orElseThrow(
+                () ->
+                    invalid(
+                        origin,
+                        ConfigKey.CHECKPOINT,
+                        v.get(ConfigKey.CHECKPOINT),
+                        "is not a checkpoint policy; use auto, always or never")));
   }
 
   /** The value given for {@code key}, else its default. */

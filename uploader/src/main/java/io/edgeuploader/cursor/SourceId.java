@@ -23,9 +23,26 @@ public final class SourceId {
 
   /** The node id of a source id. */
   public static String nodeOf(String sourceId) {
+    return parts(sourceId)[0];
+  }
+
+  /** The database file name of a source id. */
+  public static String databaseOf(String sourceId) {
+    return parts(sourceId)[1];
+  }
+
+  /** The table of a source id. */
+  public static String tableOf(String sourceId) {
+    return parts(sourceId)[2];
+  }
+
+  private static String[] parts(String sourceId) {
     String rest = sourceId.startsWith(PREFIX) ? sourceId.substring(PREFIX.length()) : sourceId;
     int table = rest.lastIndexOf('/');
     int file = table > 0 ? rest.lastIndexOf('/', table - 1) : -1;
-    return file < 0 ? rest : rest.substring(0, file);
+    if (file < 0) return new String[] {rest, "", ""};
+    return new String[] {
+      rest.substring(0, file), rest.substring(file + 1, table), rest.substring(table + 1)
+    };
   }
 }

@@ -24,14 +24,23 @@ public final class SourceProgress {
   /** A signature of the SQLite columns: fingerprints are comparable only while it holds. */
   private final long columnSignature;
 
+  /** Whether the cache may be ahead of the sink, which then lost track (a cleaned landing zone). */
+  private final boolean cacheMayLead;
+
   private Cursor cursor;
   private RecentRows recent = new RecentRows();
   private boolean cacheConsulted;
 
-  public SourceProgress(SqliteSource source, SourceTable table, CursorCache cache) {
+  /**
+   * @param cacheMayLead the sink may forget batches it holds (landing files cleaned up after
+   *     ingestion): a cache that knows later ones is then right, not stale
+   */
+  public SourceProgress(
+      SqliteSource source, SourceTable table, CursorCache cache, boolean cacheMayLead) {
     this.source = source;
     this.table = table;
     this.cache = cache;
+    this.cacheMayLead = cacheMayLead;
     this.columnSignature = RowFingerprint.ofColumns(table.columns());
   }
 
@@ -111,7 +120,16 @@ public final class SourceProgress {
     if (!cacheConsulted) {
       cacheConsulted = true;
       Optional<CursorCache.Entry> cached = cache.load();
-      if (cached.isPresent() && cached.get().cursor().seq() == inTable.seq()) {
+      if (cached.isPresent() && cacheMayLead && cached.get().cursor().seq() > inTable.seq()) {
+        log.warn(
+            "event=sink_behind_cache table={} sink_seq={} state_seq={} action=use_cache",
+            table.name(),
+            inTable.seq(),
+            cached.get().cursor().seq());
+      }
+      if (cached.isPresent()
+          && (cached.get().cursor().seq() == inTable.seq()
+              || (cacheMayLead && cached.get().cursor().seq() > inTable.seq()))) {
         cursor = cached.get().cursor();
         recent = cached.get().recent();
         return cursor;

@@ -49,6 +49,12 @@ public final class Metrics {
           .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
           .labelNames("table")
           .register(registry);
+  private final Counter conflicts =
+      Counter.builder()
+          .name("uploader_commit_conflicts_total")
+          .help("Commit attempts lost to other writers (each retried after a random wait)")
+          .labelNames("table")
+          .register(registry);
   private final Counter bytesWritten =
       Counter.builder()
           .name("uploader_bytes_written_total")
@@ -117,7 +123,8 @@ public final class Metrics {
   }
 
   public void committed(
-      String table, long rows, long rescued, long bytes, long version, long nanos) {
+      String table, long rows, long rescued, long bytes, long version, long nanos, int attempts) {
+    conflicts.labelValues(table).inc(attempts - 1);
     rowsUploaded.labelValues(table).inc(rows);
     valuesRescued.labelValues(table).inc(rescued);
     commits.labelValues(table).inc();

@@ -99,6 +99,12 @@ final class AzureSettings {
         || t.getClass().getSimpleName().equals("TokenAccessProviderException")) {
       return Verdict.of(Kind.REFUSED, "check the credentials ({credentials})");
     }
+    if (m.contains("ContainerAlreadyExists")
+        || m.contains("The specified container already exists")
+        || m.contains("FilesystemAlreadyExists")) {
+      // Nodes of a fleet starting together race to create the container: the losers retry.
+      return Verdict.of(Kind.LOST_RACE, "another writer created the container at the same moment");
+    }
     if (m.contains("ContainerNotFound") || m.contains("FilesystemNotFound")) {
       return Verdict.of(Kind.MISCONFIGURED, "no such container: create it or fix --table-path");
     }

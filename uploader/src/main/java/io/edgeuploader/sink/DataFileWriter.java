@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -33,6 +34,7 @@ import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
@@ -65,8 +67,19 @@ final class DataFileWriter {
 
   /** Starts the data files of one commit under {@code directory} (a partition's, say). */
   DirectoryFiles open(String directory, List<Column> statsColumns) {
-    return new DirectoryFiles(directory, statsColumns);
+    return new DirectoryFiles(directory, statsColumns, null, Map.of());
   }
+
+  /**
+   * Starts a single file of every row added, written to {@code out} (at {@code path}), with {@code
+   * footer} in its key-value metadata: a landing file, which must not be split.
+   */
+  DirectoryFiles single(Path path, OutputFile out, Map<String, String> footer) {
+    return new DirectoryFiles(path.toString(), List.of(), new Target(path, out), footer);
+  }
+
+  /** Where a single file goes. */
+  private record Target(Path path, OutputFile out) {}
 
   /**
    * The data files of one commit in one directory: rows are appended to the open file, a new file
@@ -76,6 +89,8 @@ final class DataFileWriter {
   final class DirectoryFiles {
     private final String directory;
     private final List<Column> statsColumns;
+    private final Target single;
+    private final Map<String, String> footer;
     private final List<DataFileStatus> written = new ArrayList<>();
     private StructType schema;
     private MessageType parquet;
@@ -83,9 +98,12 @@ final class DataFileWriter {
     private ParquetProperties properties;
     private OpenFile file;
 
-    private DirectoryFiles(String directory, List<Column> statsColumns) {
+    private DirectoryFiles(
+        String directory, List<Column> statsColumns, Target single, Map<String, String> footer) {
       this.directory = directory;
       this.statsColumns = statsColumns;
+      this.single = single;
+      this.footer = footer;
     }
 
     /** Appends the selected rows of a batch Kernel made physical (one schema per commit). */
@@ -108,10 +126,13 @@ final class DataFileWriter {
           continue;
         }
         if (file == null) {
-          file = new OpenFile(new Path(directory, fileName()), parquet, properties);
+          Path path = single != null ? single.path() : new Path(directory, fileName());
+          OutputFile out = single != null ? single.out() : HadoopOutputFile.fromPath(path, conf);
+          file = new OpenFile(path, out, parquet, properties);
         }
         file.append(values, columns, row);
-        if (file.rowGroupFull() && file.flushRowGroup() >= targetFileBytes) closeFile();
+        boolean full = file.rowGroupFull() && file.flushRowGroup() >= targetFileBytes;
+        if (full && single == null) closeFile();
       }
     }
 
@@ -124,7 +145,7 @@ final class DataFileWriter {
       if (file == null) return;
       OpenFile f = file;
       file = null;
-      written.add(f.finish(schema, statsColumns));
+      written.add(f.finish(schema, statsColumns, footer, single == null));
     }
 
     /** Ends the open file and returns every file written. */
@@ -133,9 +154,13 @@ final class DataFileWriter {
       return written;
     }
 
-    /** After a failure: deletes the half-written file (finished ones are orphans, harmless). */
+    /**
+     * After a failure: deletes the half-written file (finished ones are orphans, harmless). A
+     * single file is its owner's to abort: closing it could publish it half written, and its path
+     * may be a name another writer won.
+     */
     void abandon() {
-      if (file != null) file.abandon();
+      if (file != null && single == null) file.abandon();
       file = null;
     }
   }
@@ -173,19 +198,14 @@ final class DataFileWriter {
 
     private final ParquetProperties properties;
 
-    OpenFile(Path path, MessageType parquet, ParquetProperties properties) throws IOException {
+    OpenFile(Path path, OutputFile out, MessageType parquet, ParquetProperties properties)
+        throws IOException {
       this.path = path;
       this.parquet = parquet;
       this.properties = properties;
       this.file =
           new ParquetFileWriter(
-              HadoopOutputFile.fromPath(path, conf),
-              parquet,
-              ParquetFileWriter.Mode.CREATE,
-              rowGroupBytes,
-              0,
-              null,
-              properties);
+              out, parquet, ParquetFileWriter.Mode.CREATE, rowGroupBytes, 0, null, properties);
       file.start();
       startRowGroup();
     }
@@ -248,15 +268,27 @@ final class DataFileWriter {
       rowsInGroup = 0;
     }
 
-    DataFileStatus finish(StructType schema, List<Column> statsColumns) throws IOException {
+    /**
+     * Ends the file with {@code footer} in its metadata. A data file's status is the store's (its
+     * modification time goes into the log); otherwise the size written will do, a request less.
+     */
+    DataFileStatus finish(
+        StructType schema,
+        List<Column> statsColumns,
+        Map<String, String> footer,
+        boolean statFromStore)
+        throws IOException {
       writeRowGroup();
-      file.end(java.util.Map.of());
+      file.end(footer);
+      Optional<io.delta.kernel.statistics.DataFileStatistics> stats =
+          Optional.of(FileStatistics.of(file.getFooter(), schema, statsColumns));
+      if (!statFromStore) {
+        return new DataFileStatus(
+            path.toString(), file.getPos(), System.currentTimeMillis(), stats);
+      }
       FileStatus status = path.getFileSystem(conf).getFileStatus(path);
       return new DataFileStatus(
-          status.getPath().toString(),
-          status.getLen(),
-          status.getModificationTime(),
-          Optional.of(FileStatistics.of(file.getFooter(), schema, statsColumns)));
+          status.getPath().toString(), status.getLen(), status.getModificationTime(), stats);
     }
 
     /** A failed commit leaves no half-written file behind, if the store lets us delete it. */

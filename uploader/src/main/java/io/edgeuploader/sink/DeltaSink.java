@@ -20,7 +20,9 @@ import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
+import io.edgeuploader.CommitGate;
 import io.edgeuploader.CrashPoint;
+import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.cursor.Cursor;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * sequence number) and the source's {@link Cursor} as domain metadata; so data and progress land
  * together or not at all, and a sequence number is never committed twice.
  */
-public final class DeltaSink {
+public final class DeltaSink implements Sink {
   private static final Logger log = LoggerFactory.getLogger(DeltaSink.class);
   private static final String ENGINE_INFO = "edge-uploader";
   private static final String DOMAIN_METADATA_FEATURE = "delta.feature.domainMetadata";
@@ -56,6 +58,7 @@ public final class DeltaSink {
   private final Configuration conf;
   private final DataFileWriter dataFiles;
   private final Checkpoints checkpoints;
+  private final CommitAttempts attempts;
 
   /**
    * The last call failed because the store was unreachable: the next one asks the store once,
@@ -66,35 +69,36 @@ public final class DeltaSink {
 
   /**
    * @param name what {@code table=} says in this sink's log lines: the source table it receives
+   * @param config the table's location, storage options, file size and checkpoint policy
    * @param env where credentials and endpoints come from (the process environment in use)
-   * @param storageOptions extra Hadoop settings from the config file
-   * @param targetFileBytes a data file is closed at the first row group past this size
    */
-  public DeltaSink(
-      String name,
-      String tablePath,
-      Map<String, String> env,
-      Map<String, String> storageOptions,
-      long targetFileBytes) {
+  public DeltaSink(String name, TableConfig config, Map<String, String> env) {
     this.name = name;
-    this.tablePath = Storage.normalize(tablePath);
+    this.tablePath = Storage.normalize(config.tablePath());
     this.store = Storage.kind(this.tablePath);
-    this.conf = Storage.configurationFor(this.tablePath, env, storageOptions);
+    this.conf = Storage.configurationFor(this.tablePath, env, config.storageOptions());
     this.engine = DefaultEngine.create(conf);
-    this.dataFiles = new DataFileWriter(conf, targetFileBytes);
+    this.dataFiles = new DataFileWriter(conf, config.targetFileBytes());
     this.credentialSource = Storage.credentialSource(this.tablePath, env);
-    this.checkpoints = new Checkpoints(engine, name, this.tablePath, conf);
+    this.checkpoints = new Checkpoints(engine, name, this.tablePath, conf, config.checkpoint());
+    this.attempts = new CommitAttempts(name);
   }
 
   public String tablePath() {
     return tablePath;
   }
 
+  @Override
+  public String location() {
+    return tablePath;
+  }
+
   /** The table as it is now, or empty if there is no Delta table at the path yet. */
+  @Override
   public Optional<TableVersion> latest() {
     try {
       if (unreachable) probe();
-      return Optional.of(new TableVersion(load()));
+      return Optional.of(new DeltaVersion(load()));
     } catch (TableNotFoundException e) {
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
@@ -117,6 +121,7 @@ public final class DeltaSink {
   }
 
   /** Creates the table (version 0, no data) unless someone else just did; returns it. */
+  @Override
   public TableVersion create(StructType schema, List<String> partitionColumns) {
     try {
       TableManager.buildCreateTableTransaction(tablePath, schema, ENGINE_INFO)
@@ -144,56 +149,56 @@ public final class DeltaSink {
   }
 
   /**
-   * A commit that landed.
-   *
-   * @param table the table as this commit left it, to build the next commit on
-   * @param version the version this commit became
-   * @param bytes the bytes of the data files it added
-   */
-  public record Committed(TableVersion table, long version, long bytes) {}
-
-  /**
    * Writes {@code data} as Parquet files and commits them on top of {@code base}, with the cursor
-   * that {@code cursorAfterData} gives once all data has been read. Kernel retries on its own when
-   * other writers commit first (different sources never conflict); if this source's sequence number
-   * is already in the table, another process uploads this source too and {@link
+   * that {@code cursorAfterData} gives once all data has been read. When other writers take the
+   * version first, the commit is made again on the newer table after a random wait ({@link
+   * CommitAttempts}; different sources never conflict otherwise); if this source's sequence number
+   * is in the table by then, another process uploads this source too and {@link
    * SourceCommittedElsewhereException} is thrown.
    */
+  @Override
   public Committed append(
-      TableVersion base,
+      TableVersion table,
       String appId,
       long seq,
       Supplier<Cursor> cursorAfterData,
       Iterator<ColumnarBatch> data) {
+    DeltaVersion base = (DeltaVersion) table;
     try {
-      UpdateTableTransactionBuilder builder =
-          base.snapshot()
-              .buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
-              .withTransactionId(appId, seq);
-      if (!supportsDomainMetadata(base.snapshot())) {
-        builder = builder.withTablePropertiesAdded(Map.of(DOMAIN_METADATA_FEATURE, "supported"));
-      }
-      Transaction txn = builder.build(engine);
-      Row state = txn.getTransactionState(engine);
-      PartitionedDataFiles.Actions actions;
+      Transaction first = transaction(base.snapshot(), appId, seq);
+      PartitionedDataFiles.Written written;
       try (PartitionedDataFiles files =
           new PartitionedDataFiles(
-              engine, state, dataFiles, txn.getSchema(engine), txn.getPartitionColumns(engine))) {
+              engine,
+              first.getTransactionState(engine),
+              dataFiles,
+              first.getSchema(engine),
+              first.getPartitionColumns(engine))) {
         while (data.hasNext()) files.add(data.next());
-        actions = files.finish();
+        written = files.finish();
       }
-      txn.addDomainMetadata(TableVersion.cursorDomain(appId), cursorAfterData.get().toJson());
+      String cursor = cursorAfterData.get().toJson();
       CrashPoint.AFTER_PARQUET.reached();
-      TransactionCommitResult result =
-          txn.commit(
-              engine, CloseableIterable.inMemoryIterable(closeable(actions.rows().iterator())));
-      // Other writers committed between our base and our version: Kernel rebased the commit.
-      boolean raced = result.getVersion() != base.version() + 1;
-      checkpoints.afterCommit(result, raced);
-      Optional<Snapshot> postCommit = raced ? Optional.empty() : result.getPostCommitSnapshot();
-      Snapshot after = postCommit.orElseGet(this::load);
-      if (!raced) checkpoints.payOwed(after);
-      return new Committed(new TableVersion(after), result.getVersion(), actions.bytes());
+      CommitGate.await();
+      CommitAttempts.Landed landed =
+          attempts.land(
+              base.snapshot(),
+              on -> {
+                Transaction txn = on == base.snapshot() ? first : rebuilt(base, on, appId, seq);
+                txn.addDomainMetadata(DeltaVersion.cursorDomain(appId), cursor);
+                List<Row> actions = written.actions(engine, txn.getTransactionState(engine));
+                return txn.commit(
+                    engine, CloseableIterable.inMemoryIterable(closeable(actions.iterator())));
+              },
+              this::load);
+      TransactionCommitResult result = landed.result();
+      boolean shared = new DeltaVersion(landed.base()).sharedWith(appId);
+      boolean checkpointed = checkpoints.afterCommit(result, shared);
+      // A checkpoint just written is where the next commit's table should start from: the
+      // post-commit table still replays every commit since the checkpoint it was loaded from.
+      Snapshot after = checkpointed ? load() : result.getPostCommitSnapshot().orElseGet(this::load);
+      return new Committed(
+          new DeltaVersion(after), result.getVersion(), written.bytes(), landed.attempts());
     } catch (ConcurrentTransactionException e) {
       throw new SourceCommittedElsewhereException(
           "another process committed for source "
@@ -207,16 +212,56 @@ public final class DeltaSink {
     }
   }
 
+  private Transaction transaction(Snapshot base, String appId, long seq) {
+    UpdateTableTransactionBuilder builder =
+        base.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
+            .withTransactionId(appId, seq)
+            .withMaxRetries(0);
+    if (!supportsDomainMetadata(base)) {
+      builder = builder.withTablePropertiesAdded(Map.of(DOMAIN_METADATA_FEATURE, "supported"));
+    }
+    return builder.build(engine);
+  }
+
+  /**
+   * The commit again, on a newer version of the table. The data files were written for the schema
+   * of the first; if another writer changed it meanwhile, they are written again.
+   */
+  private Transaction rebuilt(DeltaVersion first, Snapshot now, String appId, long seq) {
+    if (!now.getSchema().equals(first.schema())
+        || !now.getPartitionColumnNames().equals(first.partitionColumns())) {
+      throw new SinkException(
+          "the schema of " + tablePath + " changed while a commit was written; writing it again",
+          null);
+    }
+    return transaction(now, appId, seq);
+  }
+
   private static boolean supportsDomainMetadata(Snapshot snapshot) {
     var writerFeatures = snapshot.getProtocol().getWriterFeatures();
     return writerFeatures != null && writerFeatures.contains("domainMetadata");
   }
 
+  /**
+   * A maintainer's round ({@code maintain}): a checkpoint at the latest version, and expired log
+   * files removed. Empty if there is no table.
+   */
+  public Optional<Checkpoints.Maintenance> maintain() {
+    try {
+      Optional<TableVersion> latest = latest();
+      if (latest.isEmpty()) return Optional.empty();
+      return Optional.of(checkpoints.maintain(((DeltaVersion) latest.get()).snapshot()));
+    } catch (IOException | RuntimeException e) {
+      throw failure("maintaining the Delta table", e);
+    }
+  }
+
   /** Rows in the table, from the numRecords statistics of its files; -1 if a file has none. */
+  @Override
   public long rowCount(TableVersion table) {
     long rows = 0;
     try (CloseableIterator<FilteredColumnarBatch> files =
-        table.snapshot().getScanBuilder().build().getScanFiles(engine, true)) {
+        ((DeltaVersion) table).snapshot().getScanBuilder().build().getScanFiles(engine, true)) {
       while (files.hasNext()) {
         FilteredColumnarBatch batch = files.next();
         int add = batch.getData().getSchema().indexOf("add");

@@ -56,9 +56,14 @@ public final class LocalConditionalLogStore extends HadoopFileSystemLogStore {
     }
   }
 
-  /** Readers never see a half-written commit: it appears under its name complete. */
+  /**
+   * Yes, for files not written by {@link #write}: Kernel asks this before writing a checkpoint, and
+   * writes to a temporary name and renames only when the answer is yes. Answering no (as this store
+   * once did, its own commits being published whole) made checkpoints appear under their final name
+   * while being written: a process killed then left a file no reader could open.
+   */
   @Override
   public Boolean isPartialWriteVisible(Path path, Configuration conf) {
-    return false;
+    return true;
   }
 }

@@ -164,23 +164,35 @@ final class PartitionedDataFiles implements AutoCloseable {
     }
   }
 
-  /** Ends every file; the commit's add actions, and the bytes of data they add. */
-  Actions finish() throws IOException {
-    List<Row> actions = new ArrayList<>();
+  /** Ends every file; what was written, to be committed (once, or again after a lost race). */
+  Written finish() throws IOException {
+    List<Written.Directory> directories = new ArrayList<>();
     long bytes = 0;
     for (Partition p : partitions.values()) {
       List<DataFileStatus> files = p.files().finish();
       for (DataFileStatus f : files) bytes += f.getSize();
-      try (CloseableIterator<Row> it =
-          Transaction.generateAppendActions(
-              engine, state, DeltaSink.closeable(files.iterator()), p.context())) {
-        while (it.hasNext()) actions.add(it.next());
-      }
+      directories.add(new Written.Directory(p.context(), files));
     }
-    return new Actions(actions, bytes);
+    return new Written(directories, bytes);
   }
 
-  record Actions(List<Row> rows, long bytes) {}
+  /** The data files of a commit, by partition directory, and their bytes. */
+  record Written(List<Directory> directories, long bytes) {
+    record Directory(DataWriteContext context, List<DataFileStatus> files) {}
+
+    /** The add actions of these files in a transaction with state {@code state}. */
+    List<Row> actions(Engine engine, Row state) throws IOException {
+      List<Row> actions = new ArrayList<>();
+      for (Directory d : directories) {
+        try (CloseableIterator<Row> it =
+            Transaction.generateAppendActions(
+                engine, state, DeltaSink.closeable(d.files().iterator()), d.context())) {
+          while (it.hasNext()) actions.add(it.next());
+        }
+      }
+      return actions;
+    }
+  }
 
   /** After a failure: no half-written file stays behind. */
   @Override

@@ -1,0 +1,40 @@
+package io.edgeuploader.sink;
+
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.types.StructType;
+import io.edgeuploader.cursor.Cursor;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Where a source's rows go, each batch with the cursor that covers it, atomically: a Delta table
+ * ({@link DeltaSink}, one commit per batch), or a landing zone for a distributed ingester ({@link
+ * LandingZone}, one file per batch).
+ */
+public interface Sink {
+  /** The table path or landing path, for messages. */
+  String location();
+
+  /** The table as it is now, or empty if nothing is there yet. */
+  Optional<TableVersion> latest();
+
+  /** Makes the table (or zone) ready for its first batch; returns it. */
+  TableVersion create(StructType schema, List<String> partitionColumns);
+
+  /**
+   * Writes {@code data} and its cursor, which {@code cursorAfterData} gives once all data has been
+   * read, as batch number {@code seq} of source {@code appId}, on top of {@code base}; both land or
+   * neither. {@link SourceCommittedElsewhereException} if another process landed that batch.
+   */
+  Committed append(
+      TableVersion base,
+      String appId,
+      long seq,
+      Supplier<Cursor> cursorAfterData,
+      Iterator<ColumnarBatch> data);
+
+  /** Rows in the table, or -1 if it cannot tell. */
+  long rowCount(TableVersion table);
+}
