@@ -32,7 +32,10 @@ public final class Uploaders implements AutoCloseable {
     List<Uploader> opened = new ArrayList<>();
     try {
       for (TableConfig table : config.tables()) {
-        opened.add(Uploader.open(config, table, env, Clock.systemUTC(), metrics, tracing));
+        Uploader u = Uploader.open(config, table, env, Clock.systemUTC(), metrics, tracing);
+        opened.add(u);
+        var statistics = u.sink().statistics();
+        metrics.watchStore(statistics.store(), statistics::counts);
       }
     } catch (RuntimeException e) {
       opened.forEach(Uploader::close);

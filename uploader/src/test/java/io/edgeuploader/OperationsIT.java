@@ -53,6 +53,19 @@ class OperationsIT {
     return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
 
+  /** The value of the sample of {@code name} whose labels include {@code label}. */
+  private static double sample(String metrics, String name, String label) {
+    Matcher m =
+        Pattern.compile(
+                "(?m)^"
+                    + Pattern.quote(name)
+                    + "\\{[^}]*"
+                    + Pattern.quote(label)
+                    + "[^}]*\\} (\\S+)$")
+            .matcher(metrics);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
   private static void await(String what, Predicate<Void> condition, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (!condition.test(null)) {
@@ -132,6 +145,10 @@ class OperationsIT {
         assertTrue(sample(metrics, "uploader_bytes_written_total") > 1000, metrics);
         assertEquals(1, sample(metrics, "uploader_delta_version"), metrics);
         assertEquals(1, sample(metrics, "uploader_commit_duration_seconds_count"), metrics);
+        // What the store cost, by request: the commit file and the data file are PUTs.
+        assertTrue(
+            sample(metrics, "uploader_store_requests_total", "request=\"put\"") >= 2, metrics);
+        assertTrue(sample(metrics, "uploader_store_bytes_total", "direction=\"write\"") > 1000);
 
         s3.stop();
         SampleDatabase.append(db.file, 700, Instant.parse("2024-02-01T00:00:00Z"), 6);

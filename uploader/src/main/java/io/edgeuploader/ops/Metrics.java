@@ -1,6 +1,7 @@
 package io.edgeuploader.ops;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * What an operator watches from outside: rows and bytes uploaded, commits and their duration,
@@ -91,6 +93,9 @@ public final class Metrics {
           .labelNames("table")
           .register(registry);
 
+  /** Per store (scheme and bucket), where its request and byte counts come from. */
+  private final Map<String, Supplier<Map<String, Long>>> stores = new ConcurrentHashMap<>();
+
   /** Per table, the timestamp of the oldest row not yet uploaded, if any is pending. */
   private final Map<String, Optional<Instant>> oldestPending = new ConcurrentHashMap<>();
 
@@ -116,6 +121,44 @@ public final class Metrics {
                                 .orElse(0.0),
                             table)))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("uploader_store_requests_total")
+        .help("Requests to the table's store by kind (get, head, list, put, delete, copy; S3)")
+        .labelNames("store", "request")
+        .callback(
+            callback ->
+                stores.forEach(
+                    (store, counts) ->
+                        counts
+                            .get()
+                            .forEach(
+                                (kind, n) -> {
+                                  if (!kind.endsWith("_bytes")) callback.call(n, store, kind);
+                                })))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("uploader_store_bytes_total")
+        .help("Bytes read from and written to the table's store (S3)")
+        .labelNames("store", "direction")
+        .callback(
+            callback ->
+                stores.forEach(
+                    (store, counts) -> {
+                      Map<String, Long> c = counts.get();
+                      if (c.containsKey("read_bytes")) {
+                        callback.call(c.get("read_bytes"), store, "read");
+                        callback.call(c.get("write_bytes"), store, "write");
+                      }
+                    }))
+        .register(registry);
+  }
+
+  /**
+   * Counts a store's requests and bytes (read from the file system at each scrape); tables in the
+   * same bucket share the file system, so the store is counted once.
+   */
+  public void watchStore(String store, Supplier<Map<String, Long>> counts) {
+    stores.putIfAbsent(store, counts);
   }
 
   public PrometheusRegistry registry() {

@@ -303,6 +303,11 @@ public final class DeltaSink implements Sink {
    * The failure as the uploader's exception (see {@link StoreFailure}). A damaged checkpoint is
    * removed here, where every failure to read the log passes, so that the retry can load the table.
    */
+  @Override
+  public StoreStatistics statistics() {
+    return StoreStatistics.of(tablePath, conf);
+  }
+
   private RuntimeException failure(String doing, Exception e) {
     StoreFailure.Kind kind = StoreFailure.judge(e, store).kind();
     unreachable = kind == StoreFailure.Kind.OUTAGE;

@@ -251,6 +251,11 @@ public final class LandingZone implements Sink {
     return table.cursor(appId).map(Cursor::rows).orElse(0L);
   }
 
+  @Override
+  public StoreStatistics statistics() {
+    return StoreStatistics.of(landingPath, conf);
+  }
+
   private RuntimeException failure(String doing, Exception e) {
     return StoreFailure.toException(doing, landingPath, store, credentialSource, e);
   }

@@ -37,4 +37,7 @@ public interface Sink {
 
   /** Rows in the table, or -1 if it cannot tell. */
   long rowCount(TableVersion table);
+
+  /** What the store has cost so far: requests and bytes, where the store counts them. */
+  StoreStatistics statistics();
 }
