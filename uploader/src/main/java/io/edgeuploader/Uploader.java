@@ -1,8 +1,10 @@
 package io.edgeuploader;
 
+import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.DaemonConfig;
+import io.edgeuploader.config.SchemaEvolution;
 import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.cursor.Cursor;
 import io.edgeuploader.cursor.CursorCache;
@@ -32,6 +34,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -75,6 +78,9 @@ public final class Uploader implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+
+  /** Warnings said once for the life of this uploader (a column not added, a type conflict). */
+  private final Set<String> warned = new java.util.HashSet<>();
 
   private long lastDataVersion = Long.MIN_VALUE;
   private boolean checked;
@@ -252,7 +258,10 @@ public final class Uploader implements AutoCloseable {
     lastDataVersion = source.dataVersion();
     long end = source.maxRowid(table);
     Optional<TableVersion> current = sink.latest();
-    if (current.isPresent()) check(current.get());
+    if (current.isPresent()) {
+      check(current.get());
+      current = Optional.of(evolve(current.get()));
+    }
     progress.start(current.flatMap(t -> t.cursor(appId)));
     PassResult result = PassResult.NOTHING;
     ProgressLine line = progressLine(end);
@@ -264,7 +273,7 @@ public final class Uploader implements AutoCloseable {
               end,
               Math.min(BatchFeed.CHUNK_ROWS, config.batchRows()));
       if (first.size() == 0) break;
-      TableVersion base = current.isPresent() ? current.get() : createTable();
+      TableVersion base = current.isPresent() ? current.get() : evolve(createTable());
       Batch batch = commitBatch(base, first, end, line);
       current = Optional.of(batch.table());
       result = result.plus(batch);
@@ -278,7 +287,8 @@ public final class Uploader implements AutoCloseable {
   /** Reads rows from {@code first} on, writes them as one commit, and moves the cursor. */
   private Batch commitBatch(TableVersion base, RowChunk first, long end, ProgressLine line) {
     long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
-    RowConverter converter = new RowConverter(base.schema(), table, node.nodeId(), nowMicros);
+    RowConverter converter =
+        new RowConverter(base.schema(), table, node.nodeId(), nowMicros, typeConflicts(base));
     long began = System.nanoTime();
     try (BatchFeed feed =
         new BatchFeed(
@@ -373,7 +383,62 @@ public final class Uploader implements AutoCloseable {
 
   private TableVersion createTable() {
     StructType schema = TableSchema.forSource(table, config.auditColumns(), config.partitionBy());
-    return sink.create(schema, config.partitionBy().stream().map(p -> p.deltaName).toList());
+    return sink.create(
+        schema, config.partitionBy().stream().map(p -> p.deltaName).toList(), addsColumns());
+  }
+
+  private boolean addsColumns() {
+    return config.schemaEvolution() == SchemaEvolution.ADD_COLUMNS;
+  }
+
+  /**
+   * What schema evolution would do to the table now: the SQLite columns it lacks, whether it can
+   * add them (a table without column mapping keeps rescuing their values until upgraded), and the
+   * columns whose types differ from the table's.
+   */
+  public record SchemaPlan(List<StructField> added, boolean canAdd, Set<String> conflicts) {}
+
+  public SchemaPlan schemaPlan(TableVersion t) {
+    if (!addsColumns()) return new SchemaPlan(List.of(), false, Set.of());
+    return new SchemaPlan(
+        TableSchema.newColumns(table, t.schema()),
+        sink.canAddColumns(t),
+        TableSchema.typeConflicts(table, t.schema()));
+  }
+
+  /** Adds the SQLite columns the table lacks, in a commit before the rows that use them. */
+  private TableVersion evolve(TableVersion t) {
+    SchemaPlan plan = schemaPlan(t);
+    if (plan.added().isEmpty()) return t;
+    if (plan.canAdd()) return sink.addColumns(t, plan.added());
+    String columns = String.join(",", plan.added().stream().map(StructField::getName).toList());
+    if (warned.add("columns:" + columns)) {
+      log.warn(
+          "event=columns_not_added table={} columns={} reason=no_column_mapping"
+              + " action=values_rescued hint=upgrade-table",
+          table.name(),
+          columns);
+    }
+    return t;
+  }
+
+  /** The columns whose values are rescued because the table has them with another type. */
+  private Set<String> typeConflicts(TableVersion t) {
+    if (!addsColumns()) return Set.of();
+    Set<String> conflicts = TableSchema.typeConflicts(table, t.schema());
+    for (String c : conflicts) {
+      if (warned.add("type:" + c)) {
+        int f = t.schema().indexOf(TableSchema.deltaName(c));
+        log.warn(
+            "event=column_type_conflict table={} column={} table_type={} sqlite_type=\"{}\""
+                + " action=values_rescued",
+            table.name(),
+            c,
+            f >= 0 ? t.schema().at(f).getDataType() : "?",
+            table.columns().get(table.indexOf(c)).declaredType());
+      }
+    }
+    return conflicts;
   }
 
   /**
@@ -393,7 +458,8 @@ public final class Uploader implements AutoCloseable {
         t.partitionColumns(),
         table,
         config.auditColumns(),
-        config.partitionBy());
+        config.partitionBy(),
+        addsColumns());
     if (t.cursor(appId).isEmpty() && !node.newSource()) {
       Optional<String> other = RenamedNode.find(source, table, appId, t.sources());
       if (other.isPresent()) throw alreadyUploaded(SourceId.nodeOf(other.get()));

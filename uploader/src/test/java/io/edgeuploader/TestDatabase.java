@@ -20,8 +20,13 @@ public final class TestDatabase {
   public final Path state;
 
   public TestDatabase(Path dir) {
+    this(dir, "source.db");
+  }
+
+  /** The database {@code databaseFile} in {@code dir}, its Delta table at dir/delta. */
+  public TestDatabase(Path dir, String databaseFile) {
     this.dir = dir;
-    this.file = dir.resolve("source.db");
+    this.file = dir.resolve(databaseFile);
     this.table = dir.resolve("delta");
     this.state = dir.resolve("state");
   }

@@ -9,6 +9,8 @@ import io.edgeuploader.mapping.TableSchema;
 import io.edgeuploader.source.SourceColumn;
 import io.edgeuploader.source.SourceTable;
 import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
 
 /** What --dry-run shows: every decision the uploader made, and nothing written. */
 final class DryRun {
@@ -49,10 +51,30 @@ final class DryRun {
       String declared = s >= 0 ? declaredText(table.columns().get(s)) : "(added by uploader)";
       out.printf("  %-" + width + "s  %-20s -> %s%n", f.getName(), declared, f.getDataType());
     }
+    Uploader.SchemaPlan plan =
+        progress
+            .table()
+            .map(uploader::schemaPlan)
+            .orElse(new Uploader.SchemaPlan(List.of(), false, Set.of()));
     for (SourceColumn c : table.columns()) {
-      if (schema.indexOf(TableSchema.deltaName(c.name())) < 0) {
+      String name = TableSchema.deltaName(c.name());
+      boolean added = plan.added().stream().anyMatch(f -> f.getName().equals(name));
+      if (schema.fields().stream().noneMatch(f -> f.getName().equalsIgnoreCase(name))) {
+        String what =
+            added && plan.canAdd()
+                ? "added as a new column (schema change pending)"
+                : added
+                    ? "carried in _rescued_data until upgrade-table gives the table column mapping"
+                    : "carried in _rescued_data";
+        out.printf("  %-" + width + "s  %-20s -> %s%n", c.name(), declaredText(c), what);
+      } else if (plan.conflicts().contains(c.name())) {
         out.printf(
-            "  %-" + width + "s  %-20s -> carried in _rescued_data%n", c.name(), declaredText(c));
+            "  %-"
+                + width
+                + "s  %-20s -> carried in _rescued_data (the table's column has another"
+                + " type)%n",
+            c.name(),
+            declaredText(c));
       }
     }
     out.println(

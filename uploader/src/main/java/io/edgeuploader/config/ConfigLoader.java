@@ -247,7 +247,15 @@ public final class ConfigLoader {
                         origin,
                         ConfigKey.CHECKPOINT,
                         v.get(ConfigKey.CHECKPOINT),
-                        "is not a checkpoint policy; use auto, always or never")));
+                        "is not a checkpoint policy; use auto, always or never")),
+        SchemaEvolution.named(value(v, ConfigKey.SCHEMA_EVOLUTION))
+            .orElseThrow(
+                () ->
+                    invalid(
+                        origin,
+                        ConfigKey.SCHEMA_EVOLUTION,
+                        v.get(ConfigKey.SCHEMA_EVOLUTION),
+                        "is not a schema evolution mode; use add_columns or rescue")));
   }
 
   /** The value given for {@code key}, else its default. */

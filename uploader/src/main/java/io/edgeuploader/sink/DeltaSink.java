@@ -17,6 +17,7 @@ import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.transaction.DataLayoutSpec;
 import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
+import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
@@ -120,12 +121,22 @@ public final class DeltaSink implements Sink {
     return TableManager.loadSnapshot(tablePath).build(engine);
   }
 
-  /** Creates the table (version 0, no data) unless someone else just did; returns it. */
+  /**
+   * Creates the table (version 0, no data) unless someone else just did; returns it. With column
+   * mapping, columns can be added later (schema_evolution: add_columns).
+   */
   @Override
-  public TableVersion create(StructType schema, List<String> partitionColumns) {
+  public TableVersion create(
+      StructType schema, List<String> partitionColumns, boolean columnMapping) {
+    Map<String, String> properties = new java.util.HashMap<>();
+    properties.put(DOMAIN_METADATA_FEATURE, "supported");
+    if (columnMapping) {
+      properties.put(ColumnMapping.MODE, "name");
+      schema = ColumnMapping.forNewTable(schema);
+    }
     try {
       TableManager.buildCreateTableTransaction(tablePath, schema, ENGINE_INFO)
-          .withTableProperties(Map.of(DOMAIN_METADATA_FEATURE, "supported"))
+          .withTableProperties(properties)
           .withDataLayoutSpec(
               partitionColumns.isEmpty()
                   ? DataLayoutSpec.noDataLayout()
@@ -134,10 +145,11 @@ public final class DeltaSink implements Sink {
           .build(engine)
           .commit(engine, CloseableIterable.emptyIterable());
       log.info(
-          "event=table_created table={} table_path={} columns={}",
+          "event=table_created table={} table_path={} columns={} column_mapping={}",
           name,
           tablePath,
-          schema.length());
+          schema.length(),
+          columnMapping);
     } catch (TableAlreadyExistsException | ConcurrentWriteException e) {
       // Another node created it first: fine, append to theirs (its schema is checked next).
       log.info(
@@ -173,7 +185,8 @@ public final class DeltaSink implements Sink {
               first.getTransactionState(engine),
               dataFiles,
               first.getSchema(engine),
-              first.getPartitionColumns(engine))) {
+              first.getPartitionColumns(engine),
+              ColumnMapping.enabled(base.snapshot().getTableProperties()))) {
         while (data.hasNext()) files.add(data.next());
         written = files.finish();
       }
@@ -228,13 +241,107 @@ public final class DeltaSink implements Sink {
    * of the first; if another writer changed it meanwhile, they are written again.
    */
   private Transaction rebuilt(DeltaVersion first, Snapshot now, String appId, long seq) {
-    if (!now.getSchema().equals(first.schema())
-        || !now.getPartitionColumnNames().equals(first.partitionColumns())) {
+    if (!onlyAdded(first.schema(), now.getSchema())
+        || !now.getPartitionColumnNames().equals(first.partitionColumns())
+        || ColumnMapping.enabled(now.getTableProperties())
+            != ColumnMapping.enabled(first.snapshot().getTableProperties())) {
       throw new SinkException(
           "the schema of " + tablePath + " changed while a commit was written; writing it again",
           null);
     }
     return transaction(now, appId, seq);
+  }
+
+  /**
+   * Whether {@code now} is {@code before} with columns added (another node's schema evolution):
+   * files written for {@code before} then still fit, their new columns read as NULL.
+   */
+  private static boolean onlyAdded(StructType before, StructType now) {
+    if (now.length() < before.length()) return false;
+    for (int i = 0; i < before.length(); i++) {
+      if (!before.at(i).equals(now.at(i))) return false;
+    }
+    return true;
+  }
+
+  @Override
+  public boolean canAddColumns(TableVersion table) {
+    return ColumnMapping.enabled(((DeltaVersion) table).snapshot().getTableProperties());
+  }
+
+  /**
+   * Adds nullable columns, in a commit of their own (before the rows that use them). Another node
+   * adding the same columns at the same moment is fine: the commit that loses the race reads the
+   * table again and finds them there.
+   */
+  @Override
+  public TableVersion addColumns(TableVersion table, List<StructField> columns) {
+    try {
+      Snapshot base = ((DeltaVersion) table).snapshot();
+      for (int attempt = 1; ; attempt++) {
+        List<StructField> missing = missing(base.getSchema(), columns);
+        if (missing.isEmpty()) return new DeltaVersion(base);
+        long maxId =
+            Long.parseLong(base.getTableProperties().getOrDefault(ColumnMapping.MAX_ID, "0"));
+        StructType schema = ColumnMapping.withAdded(base.getSchema(), missing, maxId);
+        try {
+          TransactionCommitResult result =
+              base.buildUpdateTableTransaction(ENGINE_INFO, Operation.MANUAL_UPDATE)
+                  .withUpdatedSchema(schema)
+                  .withMaxRetries(0)
+                  .build(engine)
+                  .commit(engine, CloseableIterable.emptyIterable());
+          log.info(
+              "event=columns_added table={} version={} columns={}",
+              name,
+              result.getVersion(),
+              String.join(",", missing.stream().map(StructField::getName).toList()));
+          CrashPoint.AFTER_COLUMNS_ADDED.reached();
+          return new DeltaVersion(result.getPostCommitSnapshot().orElseGet(this::load));
+        } catch (io.delta.kernel.exceptions.MaxCommitRetryLimitReachedException e) {
+          if (attempt >= CommitAttempts.MAX_ATTEMPTS) throw e;
+          base = load();
+        }
+      }
+    } catch (RuntimeException e) {
+      throw failure("adding columns to the Delta table", e);
+    }
+  }
+
+  private static List<StructField> missing(StructType schema, List<StructField> columns) {
+    return columns.stream()
+        .filter(
+            c -> schema.fields().stream().noneMatch(f -> f.getName().equalsIgnoreCase(c.getName())))
+        .toList();
+  }
+
+  /**
+   * Turns column mapping on for a table created without it ({@code upgrade-table}), in a commit of
+   * its own: its columns keep their names as physical names, so its files read as before; its
+   * protocol becomes reader 2 / writer 7 with columnMapping. Empty if there is no table.
+   *
+   * @return whether the table needed it
+   */
+  public Optional<Boolean> upgrade() {
+    try {
+      Optional<TableVersion> latest = latest();
+      if (latest.isEmpty()) return Optional.empty();
+      Snapshot s = ((DeltaVersion) latest.get()).snapshot();
+      if (ColumnMapping.enabled(s.getTableProperties())) return Optional.of(false);
+      CrashPoint.BEFORE_UPGRADE_COMMIT.reached();
+      TransactionCommitResult result =
+          s.buildUpdateTableTransaction(ENGINE_INFO, Operation.MANUAL_UPDATE)
+              .withTablePropertiesAdded(Map.of(ColumnMapping.MODE, "name"))
+              .build(engine)
+              .commit(engine, CloseableIterable.emptyIterable());
+      log.info(
+          "event=table_upgraded table={} version={} column_mapping=name",
+          name,
+          result.getVersion());
+      return Optional.of(true);
+    } catch (RuntimeException e) {
+      throw failure("upgrading the Delta table", e);
+    }
   }
 
   private static boolean supportsDomainMetadata(Snapshot snapshot) {

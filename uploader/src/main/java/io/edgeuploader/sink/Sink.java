@@ -1,6 +1,7 @@
 package io.edgeuploader.sink;
 
 import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.edgeuploader.cursor.Cursor;
 import java.util.Iterator;
@@ -20,8 +21,18 @@ public interface Sink {
   /** The table as it is now, or empty if nothing is there yet. */
   Optional<TableVersion> latest();
 
-  /** Makes the table (or zone) ready for its first batch; returns it. */
-  TableVersion create(StructType schema, List<String> partitionColumns);
+  /**
+   * Makes the table (or zone) ready for its first batch; returns it.
+   *
+   * @param columnMapping whether columns can be added later (a Delta table's column mapping)
+   */
+  TableVersion create(StructType schema, List<String> partitionColumns, boolean columnMapping);
+
+  /** Whether columns can be added to this table. */
+  boolean canAddColumns(TableVersion table);
+
+  /** Adds nullable columns the table lacks; returns the table with them. */
+  TableVersion addColumns(TableVersion table, List<StructField> columns);
 
   /**
    * Writes {@code data} and its cursor, which {@code cursorAfterData} gives once all data has been
