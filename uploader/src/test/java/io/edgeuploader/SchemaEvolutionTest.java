@@ -199,7 +199,7 @@ class SchemaEvolutionTest {
     db.uploadOnce();
     db.sql("ALTER TABLE t ADD COLUMN pressure REAL");
     try (Uploader u = Uploader.open(db.config())) {
-      Uploader.SchemaPlan plan = u.schemaPlan(u.progress().table().orElseThrow());
+      ColumnChanges.Plan plan = u.schemaPlan(u.progress().table().orElseThrow());
       assertEquals(List.of("pressure"), plan.added().stream().map(StructField::getName).toList());
       assertTrue(plan.canAdd());
     }

@@ -65,7 +65,7 @@ public final class TestDatabase {
   }
 
   /** One `once`: a fresh uploader, as a new process would have. */
-  public Uploader.PassResult uploadOnce(Object... extra) {
+  public PassResult uploadOnce(Object... extra) {
     try (Uploader u = Uploader.open(config(extra))) {
       return u.uploadPending(() -> false);
     }

@@ -46,7 +46,7 @@ class UploaderTest {
                 "INSERT INTO readings VALUES (3, NULL, NULL, 'c', NULL, NULL, NULL, NULL, NULL, NULL)",
                 "INSERT INTO readings VALUES (4, 'garbage', 2, 'd', 'not a blob', 2, NULL, NULL, NULL,"
                     + " x'01')");
-    Uploader.PassResult result = db.uploadOnce();
+    PassResult result = db.uploadOnce();
     assertEquals(4, result.rows());
     assertEquals(1, result.commits());
 
@@ -178,7 +178,7 @@ class UploaderTest {
                 "CREATE TABLE t (id INTEGER PRIMARY KEY, ts INTEGER, v REAL)",
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)"
                     + " INSERT INTO t (ts, v) SELECT 1700000000 + i, i * 0.5 FROM n");
-    Uploader.PassResult result = db.uploadOnce(ConfigKey.BATCH_ROWS, 200);
+    PassResult result = db.uploadOnce(ConfigKey.BATCH_ROWS, 200);
     assertEquals(2500, result.rows());
     assertEquals(13, result.commits());
     List<Map<String, Object>> rows = db.reader().rows();

@@ -2,6 +2,8 @@ package io.edgeuploader.cli;
 
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
+import io.edgeuploader.ColumnChanges;
+import io.edgeuploader.Progress;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.config.DaemonConfig;
 import io.edgeuploader.config.TableConfig;
@@ -9,8 +11,6 @@ import io.edgeuploader.mapping.TableSchema;
 import io.edgeuploader.source.SourceColumn;
 import io.edgeuploader.source.SourceTable;
 import java.io.PrintStream;
-import java.util.List;
-import java.util.Set;
 
 /** What --dry-run shows: every decision the uploader made, and nothing written. */
 final class DryRun {
@@ -18,7 +18,7 @@ final class DryRun {
 
   static void print(Uploader uploader, DaemonConfig node, TableConfig config, PrintStream out) {
     SourceTable table = uploader.table();
-    Uploader.Progress progress = uploader.progress();
+    Progress progress = uploader.progress();
     out.println("SQLite database:  " + node.sqlite());
     out.println("Table:            " + table.name() + " (" + table.reason() + ")");
     out.println(
@@ -51,11 +51,8 @@ final class DryRun {
       String declared = s >= 0 ? declaredText(table.columns().get(s)) : "(added by uploader)";
       out.printf("  %-" + width + "s  %-20s -> %s%n", f.getName(), declared, f.getDataType());
     }
-    Uploader.SchemaPlan plan =
-        progress
-            .table()
-            .map(uploader::schemaPlan)
-            .orElse(new Uploader.SchemaPlan(List.of(), false, Set.of()));
+    ColumnChanges.Plan plan =
+        progress.table().map(uploader::schemaPlan).orElse(ColumnChanges.Plan.NONE);
     for (SourceColumn c : table.columns()) {
       String name = TableSchema.deltaName(c.name());
       boolean added = plan.added().stream().anyMatch(f -> f.getName().equals(name));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeuploader.ExitCode;
+import io.edgeuploader.Progress;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.Uploaders;
 import io.edgeuploader.UserError;
@@ -95,7 +96,7 @@ final class StatusCommand implements Callable<Integer>, ConfiguredCommand {
   }
 
   private void print(Uploader uploader, DaemonConfig config, TableConfig tableConfig) {
-    Uploader.Progress p = uploader.progress();
+    Progress p = uploader.progress();
     Cursor c = p.cursor();
     Instant now = Instant.now();
     ObjectNode o = new ObjectMapper().createObjectNode();

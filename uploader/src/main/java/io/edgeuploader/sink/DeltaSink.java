@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeltaSink implements Sink {
   private static final Logger log = LoggerFactory.getLogger(DeltaSink.class);
-  private static final String ENGINE_INFO = "edge-uploader";
+  static final String ENGINE_INFO = "edge-uploader";
   private static final String DOMAIN_METADATA_FEATURE = "delta.feature.domainMetadata";
   private static final Pattern NUM_RECORDS = Pattern.compile("\"numRecords\"\\s*:\\s*(\\d+)");
 
@@ -60,13 +60,14 @@ public final class DeltaSink implements Sink {
   private final DataFileWriter dataFiles;
   private final Checkpoints checkpoints;
   private final CommitAttempts attempts;
+  private final SchemaCommits schemaCommits;
 
   /**
-   * The last call failed because the store was unreachable: the next one asks the store once,
-   * cheaply, before Kernel's table load, whose own retries (three reads of _last_checkpoint a
-   * second apart) would make every retry during an outage take seconds.
+   * Whether the store has answered since the sink was made or since the last outage. Until it has,
+   * the next call asks it once, cheaply, before Kernel's table load, whose own retries (three reads
+   * of _last_checkpoint) would make a first pass or every retry during an outage take seconds.
    */
-  private boolean unreachable;
+  private boolean answered;
 
   /**
    * @param name what {@code table=} says in this sink's log lines: the source table it receives
@@ -83,6 +84,7 @@ public final class DeltaSink implements Sink {
     this.credentialSource = Storage.credentialSource(this.tablePath, env);
     this.checkpoints = new Checkpoints(engine, name, this.tablePath, conf, config.checkpoint());
     this.attempts = new CommitAttempts(name);
+    this.schemaCommits = new SchemaCommits(name, engine, this::load);
   }
 
   public String tablePath() {
@@ -98,7 +100,7 @@ public final class DeltaSink implements Sink {
   @Override
   public Optional<TableVersion> latest() {
     try {
-      if (unreachable) probe();
+      if (!answered) probe();
       return Optional.of(new DeltaVersion(load()));
     } catch (TableNotFoundException e) {
       return Optional.empty();
@@ -114,7 +116,7 @@ public final class DeltaSink implements Sink {
     } catch (FileNotFoundException e) {
       // reachable, and no table yet
     }
-    unreachable = false;
+    answered = true;
   }
 
   private Snapshot load() {
@@ -241,7 +243,7 @@ public final class DeltaSink implements Sink {
    * of the first; if another writer changed it meanwhile, they are written again.
    */
   private Transaction rebuilt(DeltaVersion first, Snapshot now, String appId, long seq) {
-    if (!onlyAdded(first.schema(), now.getSchema())
+    if (!SchemaCommits.onlyAdded(first.schema(), now.getSchema())
         || !now.getPartitionColumnNames().equals(first.partitionColumns())
         || ColumnMapping.enabled(now.getTableProperties())
             != ColumnMapping.enabled(first.snapshot().getTableProperties())) {
@@ -252,73 +254,27 @@ public final class DeltaSink implements Sink {
     return transaction(now, appId, seq);
   }
 
-  /**
-   * Whether {@code now} is {@code before} with columns added (another node's schema evolution):
-   * files written for {@code before} then still fit, their new columns read as NULL.
-   */
-  private static boolean onlyAdded(StructType before, StructType now) {
-    if (now.length() < before.length()) return false;
-    for (int i = 0; i < before.length(); i++) {
-      if (!before.at(i).equals(now.at(i))) return false;
-    }
-    return true;
-  }
-
   @Override
   public boolean canAddColumns(TableVersion table) {
     return ColumnMapping.enabled(((DeltaVersion) table).snapshot().getTableProperties());
   }
 
   /**
-   * Adds nullable columns, in a commit of their own (before the rows that use them). Another node
-   * adding the same columns at the same moment is fine: the commit that loses the race reads the
-   * table again and finds them there.
+   * Adds nullable columns, in a commit of their own (before the rows that use them); see {@link
+   * SchemaCommits#addColumns}.
    */
   @Override
   public TableVersion addColumns(TableVersion table, List<StructField> columns) {
     try {
-      Snapshot base = ((DeltaVersion) table).snapshot();
-      for (int attempt = 1; ; attempt++) {
-        List<StructField> missing = missing(base.getSchema(), columns);
-        if (missing.isEmpty()) return new DeltaVersion(base);
-        long maxId =
-            Long.parseLong(base.getTableProperties().getOrDefault(ColumnMapping.MAX_ID, "0"));
-        StructType schema = ColumnMapping.withAdded(base.getSchema(), missing, maxId);
-        try {
-          TransactionCommitResult result =
-              base.buildUpdateTableTransaction(ENGINE_INFO, Operation.MANUAL_UPDATE)
-                  .withUpdatedSchema(schema)
-                  .withMaxRetries(0)
-                  .build(engine)
-                  .commit(engine, CloseableIterable.emptyIterable());
-          log.info(
-              "event=columns_added table={} version={} columns={}",
-              name,
-              result.getVersion(),
-              String.join(",", missing.stream().map(StructField::getName).toList()));
-          CrashPoint.AFTER_COLUMNS_ADDED.reached();
-          return new DeltaVersion(result.getPostCommitSnapshot().orElseGet(this::load));
-        } catch (io.delta.kernel.exceptions.MaxCommitRetryLimitReachedException e) {
-          if (attempt >= CommitAttempts.MAX_ATTEMPTS) throw e;
-          base = load();
-        }
-      }
+      return new DeltaVersion(schemaCommits.addColumns(((DeltaVersion) table).snapshot(), columns));
     } catch (RuntimeException e) {
       throw failure("adding columns to the Delta table", e);
     }
   }
 
-  private static List<StructField> missing(StructType schema, List<StructField> columns) {
-    return columns.stream()
-        .filter(
-            c -> schema.fields().stream().noneMatch(f -> f.getName().equalsIgnoreCase(c.getName())))
-        .toList();
-  }
-
   /**
-   * Turns column mapping on for a table created without it ({@code upgrade-table}), in a commit of
-   * its own: its columns keep their names as physical names, so its files read as before; its
-   * protocol becomes reader 2 / writer 7 with columnMapping. Empty if there is no table.
+   * Turns column mapping on for a table created without it ({@code upgrade-table}); see {@link
+   * SchemaCommits#upgrade}. Empty if there is no table.
    *
    * @return whether the table needed it
    */
@@ -326,19 +282,7 @@ public final class DeltaSink implements Sink {
     try {
       Optional<TableVersion> latest = latest();
       if (latest.isEmpty()) return Optional.empty();
-      Snapshot s = ((DeltaVersion) latest.get()).snapshot();
-      if (ColumnMapping.enabled(s.getTableProperties())) return Optional.of(false);
-      CrashPoint.BEFORE_UPGRADE_COMMIT.reached();
-      TransactionCommitResult result =
-          s.buildUpdateTableTransaction(ENGINE_INFO, Operation.MANUAL_UPDATE)
-              .withTablePropertiesAdded(Map.of(ColumnMapping.MODE, "name"))
-              .build(engine)
-              .commit(engine, CloseableIterable.emptyIterable());
-      log.info(
-          "event=table_upgraded table={} version={} column_mapping=name",
-          name,
-          result.getVersion());
-      return Optional.of(true);
+      return Optional.of(schemaCommits.upgrade(((DeltaVersion) latest.get()).snapshot()));
     } catch (RuntimeException e) {
       throw failure("upgrading the Delta table", e);
     }
@@ -406,18 +350,18 @@ public final class DeltaSink implements Sink {
     };
   }
 
-  /**
-   * The failure as the uploader's exception (see {@link StoreFailure}). A damaged checkpoint is
-   * removed here, where every failure to read the log passes, so that the retry can load the table.
-   */
   @Override
   public StoreStatistics statistics() {
     return StoreStatistics.of(tablePath, conf);
   }
 
+  /**
+   * The failure as the uploader's exception (see {@link StoreFailure}). A damaged checkpoint is
+   * removed here, where every failure to read the log passes, so that the retry can load the table.
+   */
   private RuntimeException failure(String doing, Exception e) {
     StoreFailure.Kind kind = StoreFailure.judge(e, store).kind();
-    unreachable = kind == StoreFailure.Kind.OUTAGE;
+    if (kind == StoreFailure.Kind.OUTAGE) answered = false;
     if (kind == StoreFailure.Kind.DAMAGED_CHECKPOINT) {
       try {
         if (checkpoints.removeDamaged() > 0) {

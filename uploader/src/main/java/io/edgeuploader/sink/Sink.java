@@ -3,9 +3,11 @@ package io.edgeuploader.sink;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
+import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.cursor.Cursor;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -15,6 +17,22 @@ import java.util.function.Supplier;
  * LandingZone}, one file per batch).
  */
 public interface Sink {
+  /**
+   * The table's sink: its landing zone when landing_path is set, else its Delta table. A zone files
+   * the source's batches under the folders {@code sourcePath}, written with {@code schema}.
+   */
+  static Sink open(
+      String table,
+      TableConfig config,
+      Map<String, String> env,
+      String appId,
+      List<String> sourcePath,
+      Supplier<StructType> schema) {
+    return config.landingPath().isPresent()
+        ? new LandingZone(table, config, env, appId, sourcePath, schema)
+        : new DeltaSink(table, config, env);
+  }
+
   /** The table path or landing path, for messages. */
   String location();
 
