@@ -118,6 +118,7 @@ class BackendIT {
   private static List<String> statusCommand(TestDatabase db, String table) {
     List<String> c = new ArrayList<>();
     c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    c.addAll(UploaderProcess.extraJvmFlags());
     c.add("-jar");
     c.add(UploaderProcess.JAR.toString());
     c.addAll(List.of(UploaderProcess.argsOn(db, table, "n1", "status", "--json")));
