@@ -17,8 +17,8 @@ import java.io.UncheckedIOException;
  *     gone or changed, the application deleted uploaded rows and rowids may have been reused
  * @param watermarkMicros the newest timestamp uploaded, or Long.MIN_VALUE
  * @param rows how many rows this source has uploaded in all
- * @param columns a signature of the SQLite columns when the anchor was taken: fingerprints are only
- *     comparable while the columns stay the same
+ * @param columnSignature a signature of the SQLite columns (key {@code columns} in the JSON) when
+ *     the anchor was taken: fingerprints are only comparable while the columns stay the same
  * @param committedAtMicros when the commit that made this cursor began, or 0 if not known (cursors
  *     committed before release 0.2 do not say)
  * @param anchorTimeMicros the timestamp of the row at {@code rowid} when it was uploaded, or
@@ -31,7 +31,7 @@ public record Cursor(
     long anchor,
     long watermarkMicros,
     long rows,
-    long columns,
+    long columnSignature,
     long committedAtMicros,
     long anchorTimeMicros) {
   public static final Cursor START = new Cursor(0, 0, 0, Long.MIN_VALUE, 0, 0, 0, Long.MIN_VALUE);
@@ -47,7 +47,7 @@ public record Cursor(
       long newAnchorTime,
       long maxTimestampMicros,
       long newRows,
-      long newColumns,
+      long newColumnSignature,
       long nowMicros) {
     return new Cursor(
         seq + 1,
@@ -55,7 +55,7 @@ public record Cursor(
         newAnchor,
         Math.max(watermarkMicros, maxTimestampMicros),
         rows + newRows,
-        newColumns,
+        newColumnSignature,
         nowMicros,
         newAnchorTime);
   }
@@ -68,7 +68,7 @@ public record Cursor(
         survivorAnchor,
         watermarkMicros,
         rows,
-        columns,
+        columnSignature,
         committedAtMicros,
         survivorRowid == rowid ? anchorTimeMicros : Long.MIN_VALUE);
   }
@@ -92,7 +92,7 @@ public record Cursor(
     n.put("anchor", anchor);
     if (hasWatermark()) n.put("watermark_micros", watermarkMicros);
     n.put("rows", rows);
-    n.put("columns", columns);
+    n.put("columns", columnSignature);
     if (committedAtMicros != 0) n.put("committed_at_micros", committedAtMicros);
     if (hasAnchorTime()) n.put("anchor_time_micros", anchorTimeMicros);
     return n;

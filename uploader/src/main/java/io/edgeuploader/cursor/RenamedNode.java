@@ -25,7 +25,7 @@ public final class RenamedNode {
   public static Optional<String> find(
       SqliteSource source, SourceTable table, String appId, Map<String, Cursor> sources) {
     String sameDatabase = SourceId.databaseAndTable(appId);
-    long columns = RowFingerprint.ofColumns(table.columns());
+    long columnSignature = RowFingerprint.ofColumns(table.columns());
     String best = null;
     long bestRows = -1;
     for (Map.Entry<String, Cursor> e : sources.entrySet()) {
@@ -33,7 +33,7 @@ public final class RenamedNode {
       if (e.getKey().equals(appId)
           || !SourceId.databaseAndTable(e.getKey()).equals(sameDatabase)
           || c.rowid() == 0
-          || c.columns() != columns
+          || c.columnSignature() != columnSignature
           || c.rows() <= bestRows) {
         continue;
       }

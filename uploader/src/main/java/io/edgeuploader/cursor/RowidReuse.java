@@ -44,7 +44,7 @@ final class RowidReuse {
       SqliteSource source, SourceTable table, long columnSignature, RecentRows recent, Cursor c) {
     if (c.rowid() == 0) return c;
     Optional<SourceRow> atCursor = source.rowAt(table, c.rowid());
-    boolean sameColumns = c.columns() == columnSignature;
+    boolean sameColumns = c.columnSignature() == columnSignature;
     if (atCursor.isPresent()) {
       long fp = RowFingerprint.of(atCursor.get());
       if (!sameColumns || fp == c.anchor()) return c;

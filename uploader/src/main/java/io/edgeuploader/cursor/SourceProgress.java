@@ -61,7 +61,7 @@ public final class SourceProgress {
    */
   public Cursor start(Optional<Cursor> inTable) {
     Cursor known = reconcile(inTable.orElse(Cursor.START));
-    if (known.rowid() > 0 && known.columns() != columnSignature && !recent.isEmpty()) {
+    if (known.rowid() > 0 && known.columnSignature() != columnSignature && !recent.isEmpty()) {
       log.info("event=source_columns_changed table={} action=fingerprints_restart", table.name());
       recent = new RecentRows();
     }
