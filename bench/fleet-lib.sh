@@ -7,6 +7,9 @@
 
 # The JVM flags the shipped launchers use (systemd unit, run.sh's benchmark).
 java_flags=(-XX:+UseSerialGC -Xmx144m)
+# More flags for the daemon, and a command run with its pid before it is stopped (fleet-profile.sh).
+daemon_flags=()
+before_stop=:
 rows_per_commit=10
 pids=()
 
@@ -117,6 +120,7 @@ synthetic() { # f d l t -> the key in bucket "bench"
     say "building $key"
     "$java" -Xmx"$heap" -cp "$cp" io.edgeuploader.bench.SyntheticTable "$work/template/delta" \
       "$built" "$1" "$2" "$3" "$4" 2>"$work/synthetic-$key.log" | tail -n 1 >&2
+    [ -f "$built/_delta_log/_last_checkpoint" ] || { say "see $work/synthetic-$key.log"; return 1; }
   fi
   rm -rf "$s3dir/data/bench/$key"
   cp -al "$built" "$s3dir/data/bench/$key"
@@ -142,6 +146,20 @@ passed() { [ "$(scrape "$1" 2>/dev/null | cut -d' ' -f10)" -gt 0 ] 2>/dev/null; 
 committed() { [ "$(scrape "$1" | cut -d' ' -f9)" -ge "$2" ]; }
 # Whether $2 writers logged in $1 hold their first commit at the gate.
 held() { [ "$(cat "$1"/w*/once.log | grep -c 'event=commit_held')" -ge "$2" ]; }
+joined() { [ "$(cat "$1"/w*/once.log | grep -c 'event=commit ')" -ge "$2" ]; }
+
+# The commits in the logs of writers 1..$2 under $1, one line each: writer, seconds since
+# midnight (UTC) of the log line, duration_ms, attempts.
+commit_lines() {
+  local i
+  for i in $(seq "$2"); do
+    { grep 'event=commit ' "$1/w$i/once.log" || true; } | awk -v w="$i" '{
+      split(substr($1, 12, 12), t, ":"); s = t[1] * 3600 + t[2] * 60 + t[3]
+      d = $0; sub(/.*duration_ms=/, "", d); sub(/ .*/, "", d)
+      a = $0; sub(/.*attempts=/, "", a); sub(/ .*/, "", a)
+      print w, s, d, a }'
+  done
+}
 
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
 
@@ -157,10 +175,12 @@ daemon_passes() { # --table-path|--landing-path url node_dir
     >"$nd/spans.log" 2>&1 &
   rpid=$!; pids+=("$rpid")
   wait_for 60 "the span receiver" grep -q listening "$nd/spans.log"
-  "$java" "${java_flags[@]}" -jar "$jar" run --interval 1 --metrics-port "$mport" --otlp-endpoint "http://127.0.0.1:$sport" \
+  "$java" "${java_flags[@]}" "${daemon_flags[@]}" -jar "$jar" run --interval 1 --metrics-port "$mport" --otlp-endpoint "http://127.0.0.1:$sport" \
     --sqlite "$nd/sensors.db" "$flag" "$url" --state-dir "$nd/state" --node-id bench-node \
     >"$nd/daemon.log" 2>&1 &
   dpid=$!; pids+=("$dpid")
+  echo "$dpid" >"$nd/daemon.pid"
+  # Always called in a command substitution, so this trap is the subshell's, not fleet.sh's.
   # shellcheck disable=SC2064 # these processes, now
   trap "kill $dpid $rpid 2>/dev/null || true" EXIT
   wait_for 600 "the daemon's first pass" passed "$mport"
@@ -180,6 +200,7 @@ daemon_passes() { # --table-path|--landing-path url node_dir
   done
   local hwm
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$dpid/status")
+  "$before_stop" "$dpid"
   sleep 6 # spans go out in batches every 5 s
   kill "$dpid"; wait "$dpid" 2>/dev/null || true
   sleep 1
@@ -200,7 +221,9 @@ daemon_passes() { # --table-path|--landing-path url node_dir
 # One node's steady-state pass on a shared table; prints a table row.
 single_node() { # f d l t
   local key nd url
-  key=$(synthetic "$@")
+  # Each small commit (L before the checkpoint, T after it) adds a file of its own: F includes them.
+  [ "$1" -gt $(($3 + $4)) ] || set -- $(($1 + $3)) "$2" "$3" "$4"
+  key=$(synthetic "$@") || return 1
   url="s3a://bench/$key"
   nd="$work/nodes/$key"
   rm -rf "$nd"; mkdir -p "$nd"
@@ -242,7 +265,7 @@ race() { # n commits delta|landing
   rm -rf "$rd"; mkdir -p "$rd"
   gate="$rd/go"
   if [ "$mode" = delta ]; then
-    key=$(synthetic "${files[0]}" "${nodes[0]}" 0 3)
+    key=$(synthetic "${files[0]}" "${nodes[0]}" 0 3) || return 1
     rm -rf "$s3dir/data/bench/race-$n"
     mv "$s3dir/data/bench/$key" "$s3dir/data/bench/race-$n"
     url="s3a://bench/race-$n"; flag=--table-path
@@ -258,9 +281,7 @@ race() { # n commits delta|landing
     EDGE_UPLOADER_HOLD_FIRST_COMMIT_UNTIL=$gate "$java" "${java_flags[@]}" -jar "$jar" once \
       --batch-rows "$rows_per_commit" --sqlite "$rd/w$i/sensors.db" "$flag" "$url" \
       --state-dir "$rd/w$i/state" --node-id "racer-$i" >"$rd/w$i/once.log" 2>&1 &
-    wpids+=($!)
-    # shellcheck disable=SC2064 # these processes, now
-    trap "kill ${wpids[*]} 2>/dev/null || true" EXIT
+    wpids+=($!); pids+=($!)
     checks+=("racer-$i=$rd/w$i/once.log=$rd/w$i/sensors.db")
   done
   local release
@@ -276,15 +297,46 @@ race() { # n commits delta|landing
   say "$mode N=$n: $check"
   local retries
   retries=$(cat "$rd"/w*/once.log | grep -c 'event=pass_failed' || true)
-  # Per commit: writer, seconds since midnight of its log line, duration_ms, attempts.
-  for i in $(seq "$n"); do
-    grep 'event=commit ' "$rd/w$i/once.log" | awk -v w="$i" '{
-      split(substr($1, 12, 12), t, ":"); s = t[1] * 3600 + t[2] * 60 + t[3]
-      d = $0; sub(/.*duration_ms=/, "", d); sub(/ .*/, "", d)
-      a = $0; sub(/.*attempts=/, "", a); sub(/ .*/, "", a)
-      print w, s, d, a }'
-  done >"$rd/commits.txt"
+  commit_lines "$rd" "$n" >"$rd/commits.txt"
   awk -v mode="$mode" -v n="$n" -v rel="$release" -v failed="$failed" -v retries="$retries" \
+    -v check="$check" -f "$root/bench/fleet-race.awk" "$rd/commits.txt"
+}
+
+# N daemons (`run --interval 1`) on one table, each node's database getting a row a second for
+# $2 seconds: the fleet's steady state (one commit per pass) at N commits/s offered. Prints a row.
+race_daemons() { # n seconds
+  local n=$1 secs=$2 rd key url i checks=() dpids=()
+  rd="$work/race/daemons-$n"
+  rm -rf "$rd"; mkdir -p "$rd"
+  key=$(synthetic "${files[0]}" "${nodes[0]}" 0 3) || return 1
+  rm -rf "$s3dir/data/bench/daemons-$n"
+  mv "$s3dir/data/bench/$key" "$s3dir/data/bench/daemons-$n"
+  url="s3a://bench/daemons-$n"
+  for i in $(seq "$n"); do
+    mkdir -p "$rd/w$i"
+    make_db "$rd/w$i/sensors.db" "$rows_per_commit" "daemon-$n-$i"
+    "$java" "${java_flags[@]}" -jar "$jar" run --interval 1 --sqlite "$rd/w$i/sensors.db" \
+      --table-path "$url" --state-dir "$rd/w$i/state" --node-id "racer-$i" >"$rd/w$i/once.log" 2>&1 &
+    dpids+=($!); pids+=($!)
+    checks+=("racer-$i=$rd/w$i/once.log=$rd/w$i/sensors.db")
+  done
+  wait_for 600 "$n daemons joining" joined "$rd" "$n"
+  local release s
+  release=$(date -u +%H:%M:%S.%N)
+  for s in $(seq "$secs"); do
+    for i in $(seq "$n"); do add_row "$rd/w$i/sensors.db"; done
+    sleep 1
+  done
+  sleep 20 # the last rows' passes
+  local p
+  for p in "${dpids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${dpids[@]}"; do wait "$p" 2>/dev/null || true; done
+  local check retries
+  check=$("$java" -Xmx512m -cp "$cp" io.edgeuploader.bench.RaceCheck delta "$s3dir/data/bench/daemons-$n" "${checks[@]}" 2>/dev/null | tail -n 1) || true
+  say "daemons N=$n: $check"
+  retries=$(cat "$rd"/w*/once.log | grep -c 'event=pass_failed' || true)
+  commit_lines "$rd" "$n" >"$rd/commits.txt"
+  awk -v mode="daemons" -v n="$n" -v rel="$release" -v failed=0 -v retries="$retries" \
     -v check="$check" -f "$root/bench/fleet-race.awk" "$rd/commits.txt"
 }
 

@@ -6,14 +6,17 @@
 # machine; ratios are taken within one run.
 #
 # usage: bench/fleet.sh [--quick] [--repeat N] [--report]
-#   --quick   F in {10k, 100k}, D in {100, 1k}, N up to 8: about 10 minutes instead of ~45
+#   --quick   F in {10k, 100k}, D in {100, 1k}, N up to 8: about 15 minutes instead of ~60
 #   --report  write bench/results/fleet.md again from the last run's measurements (same options)
 set -euo pipefail
+shopt -s inherit_errexit # a failed step inside $(...) stops the run too
 root=$(cd "$(dirname "$0")/.." && pwd)
 files=(10000 100000 1000000)
 nodes=(100 1000 10000)
 writers=(1 2 4 8 16)
 landing_writers=(1 4 16)
+daemon_writers=(1 2 4 8 16)
+daemon_seconds=60 # how long the daemons' databases get a row a second
 commits=10 # commits per racing writer
 tails=(100 1000) # extra points: commits since the last checkpoint, at the smallest F and D
 logs=(10000 100000) # extra points: files in _delta_log before the checkpoint
@@ -24,7 +27,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick)
       quick=true; files=(10000 100000); nodes=(100 1000); writers=(1 2 4 8)
-      landing_writers=(1 8); commits=5; tails=(100); logs=(10000); shift ;;
+      landing_writers=(1 8); commits=5; daemon_writers=(2 8); daemon_seconds=30; tails=(100); logs=(10000); shift ;;
     --repeat) repeat=$2; shift 2 ;;
     --report) measure=false; shift ;;
     *) echo "usage: bench/fleet.sh [--quick] [--repeat N] [--report]" >&2; exit 2 ;;
@@ -61,6 +64,7 @@ for t in "${tails[@]}"; do single_node "${files[0]}" "${nodes[0]}" 0 "$t" >>"$wo
 for l in "${logs[@]}"; do single_node "${files[0]}" "${nodes[0]}" "$l" 3 >>"$work/rows-extra.md"; done
 # 2. N writers committing as fast as they can to one table.
 for n in "${writers[@]}"; do race "$n" "$commits" delta >>"$work/rows-race.md"; done
+for n in "${daemon_writers[@]}"; do race_daemons "$n" "$daemon_seconds" >>"$work/rows-race.md"; done
 # 3. Landing mode: one node's pass, and files/s from N writers.
 landing_single >>"$work/rows-landing.md"
 for n in "${landing_writers[@]}"; do race "$n" "$commits" landing >>"$work/rows-landing-race.md"; done
