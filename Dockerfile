@@ -1,5 +1,8 @@
 # Multi-stage build of the uploader image, for machines with a Docker engine. The same image
 # (same entrypoint, user and mount points) is built without a daemon by Jib: see the README.
+# Both architectures, one reference (the default images are multi-arch; on an amd64 builder the
+# arm64 stages run under QEMU, so the class-data archive below is recorded per architecture):
+#   docker buildx build --platform linux/amd64,linux/arm64 -t REGISTRY/edge-uploader:TAG --push .
 ARG BUILDER_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
 

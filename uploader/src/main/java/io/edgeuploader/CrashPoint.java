@@ -11,7 +11,15 @@ public enum CrashPoint {
   /** The Delta commit is done, the local state cache is not updated. */
   AFTER_COMMIT,
   /** The new state file is half written, not yet renamed over the old one. */
-  DURING_STATE_SAVE;
+  DURING_STATE_SAVE,
+  /** Columns were added to the table in a commit of their own; no row uses them yet. */
+  AFTER_COLUMNS_ADDED,
+  /** upgrade-table is about to commit column mapping. */
+  BEFORE_UPGRADE_COMMIT;
+
+  /** The steps of a commit of rows, which every crash test of an upload stops at in turn. */
+  public static final java.util.List<CrashPoint> COMMIT_STEPS =
+      java.util.List.of(AFTER_PARQUET, AFTER_COMMIT, DURING_STATE_SAVE);
 
   public static final String ENV = "EDGE_UPLOADER_CRASH_AT";
   private static final String CONFIGURED = System.getenv(ENV);

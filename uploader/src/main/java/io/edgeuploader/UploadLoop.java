@@ -150,8 +150,8 @@ public final class UploadLoop {
    *
    * @return what each table's pass did, in the order of the uploaders
    */
-  public List<Uploader.PassResult> once() throws InterruptedException {
-    List<Uploader.PassResult> results = new ArrayList<>();
+  public List<PassResult> once() throws InterruptedException {
+    List<PassResult> results = new ArrayList<>();
     for (Uploader uploader : uploaders) {
       for (int attempt = 1; ; attempt++) {
         try {

@@ -3,10 +3,10 @@ package io.edgeuploader;
 import io.delta.kernel.types.StructType;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.DaemonConfig;
+import io.edgeuploader.config.SchemaEvolution;
 import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.cursor.Cursor;
 import io.edgeuploader.cursor.CursorCache;
-import io.edgeuploader.cursor.RenamedNode;
 import io.edgeuploader.cursor.SourceId;
 import io.edgeuploader.cursor.SourceProgress;
 import io.edgeuploader.mapping.RowConverter;
@@ -15,8 +15,6 @@ import io.edgeuploader.ops.Metrics;
 import io.edgeuploader.ops.ProgressLine;
 import io.edgeuploader.ops.Tracing;
 import io.edgeuploader.sink.Committed;
-import io.edgeuploader.sink.DeltaSink;
-import io.edgeuploader.sink.LandingZone;
 import io.edgeuploader.sink.Sink;
 import io.edgeuploader.sink.TableVersion;
 import io.edgeuploader.source.RowChunk;
@@ -52,13 +50,10 @@ public final class Uploader implements AutoCloseable {
   private final Sink sink;
   private final String appId;
   private final CursorCache cache;
+  private final ColumnChanges columns;
 
-  /** The database, its table and the cursor over it: renewed when the file or its schema change. */
-  private SqliteSource source;
-
-  private SourceTable table;
-  private SourceProgress progress;
-  private long schemaVersion;
+  private final WatchedSource source;
+  private final Preflight preflight;
 
   private final Clock clock;
   private final Metrics metrics;
@@ -77,7 +72,6 @@ public final class Uploader implements AutoCloseable {
           });
 
   private long lastDataVersion = Long.MIN_VALUE;
-  private boolean checked;
   private SqliteSource.Pending lag = new SqliteSource.Pending(0, Optional.empty());
   private PrintStream terminal;
 
@@ -92,27 +86,23 @@ public final class Uploader implements AutoCloseable {
       Tracing tracing) {
     this.node = node;
     this.config = config;
-    this.source = source;
-    this.table = table;
     this.clock = clock;
     this.metrics = metrics;
     this.tracing = tracing;
     String database = node.sqlite().getFileName().toString();
     this.appId = SourceId.of(node.nodeId(), database, table.name());
     this.sink =
-        config.landingPath().isPresent()
-            ? new LandingZone(
-                table.name(),
-                config,
-                env,
-                appId,
-                List.of(node.nodeId(), database, table.name()),
-                () ->
-                    TableSchema.forSource(this.table, config.auditColumns(), config.partitionBy()))
-            : new DeltaSink(table.name(), config, env);
+        Sink.open(
+            table.name(),
+            config,
+            env,
+            appId,
+            List.of(node.nodeId(), database, table.name()),
+            () -> TableSchema.forSource(table(), config.auditColumns(), config.partitionBy()));
+    this.columns = new ColumnChanges(config.schemaEvolution() == SchemaEvolution.ADD_COLUMNS, sink);
     this.cache = new CursorCache(node.stateDir(), appId, table.name());
-    this.progress = new SourceProgress(source, table, cache, landing());
-    this.schemaVersion = source.schemaVersion();
+    this.source = new WatchedSource(node, source, table, cache, config.landingPath().isPresent());
+    this.preflight = new Preflight(node, config, sink, appId);
     this.lineage =
         Attributes.of(
             Tracing.NODE, node.nodeId(),
@@ -164,19 +154,11 @@ public final class Uploader implements AutoCloseable {
   }
 
   public SourceTable table() {
-    return table;
+    return source.table();
   }
 
   public Sink sink() {
     return sink;
-  }
-
-  /**
-   * Landing files may be cleaned up (progress objects too, against advice), so there the local
-   * cache may know of later batches than the zone does; a Delta table forgets nothing.
-   */
-  private boolean landing() {
-    return config.landingPath().isPresent();
   }
 
   public String appId() {
@@ -196,21 +178,12 @@ public final class Uploader implements AutoCloseable {
    * name (cheap: a stat and a pragma).
    */
   public boolean sourceChanged() {
-    return source.replaced() || source.dataVersion() != lastDataVersion;
+    return source.db().replaced() || source.db().dataVersion() != lastDataVersion;
   }
 
   /** Draws a backfill's progress on {@code terminal} (the CLI passes stderr when on a terminal). */
   public void showProgressOn(PrintStream terminal) {
     this.terminal = terminal;
-  }
-
-  /** What one pass did. */
-  public record PassResult(long rows, int commits, long rescued, long lastVersion) {
-    static final PassResult NOTHING = new PassResult(0, 0, 0, -1);
-
-    PassResult plus(Batch b) {
-      return new PassResult(rows + b.rows, commits + 1, rescued + b.rescued, b.version);
-    }
   }
 
   /** One commit that landed, and the table as it left it. */
@@ -242,68 +215,78 @@ public final class Uploader implements AutoCloseable {
     try {
       return pass(stopRequested);
     } catch (UserError | SourceException e) {
-      if (!source.replaced()) throw e;
+      if (!source.db().replaced()) throw e;
       return pass(stopRequested);
     }
   }
 
   private PassResult pass(BooleanSupplier stopRequested) {
     renewSource();
-    lastDataVersion = source.dataVersion();
-    long end = source.maxRowid(table);
+    lastDataVersion = source.db().dataVersion();
+    long end = source.db().maxRowid(table());
     Optional<TableVersion> current = sink.latest();
-    if (current.isPresent()) check(current.get());
-    progress.start(current.flatMap(t -> t.cursor(appId)));
+    if (current.isPresent()) {
+      check(current.get());
+      current = Optional.of(columns.apply(table(), current.get()));
+    }
+    source.progress().start(current.flatMap(t -> t.cursor(appId)));
     PassResult result = PassResult.NOTHING;
     ProgressLine line = progressLine(end);
     while (!stopRequested.getAsBoolean()) {
       RowChunk first =
-          source.rowsAfter(
-              table,
-              progress.current().rowid(),
-              end,
-              Math.min(BatchFeed.CHUNK_ROWS, config.batchRows()));
+          source
+              .db()
+              .rowsAfter(
+                  table(),
+                  source.progress().current().rowid(),
+                  end,
+                  Math.min(BatchFeed.CHUNK_ROWS, config.batchRows()));
       if (first.size() == 0) break;
-      TableVersion base = current.isPresent() ? current.get() : createTable();
+      TableVersion base =
+          current.isPresent() ? current.get() : columns.apply(table(), createTable());
       Batch batch = commitBatch(base, first, end, line);
       current = Optional.of(batch.table());
-      result = result.plus(batch);
+      result = result.plus(batch.rows(), batch.rescued(), batch.version());
     }
     if (line != null) line.finish();
-    lag = source.pending(table, progress.current().rowid());
-    metrics.passSucceeded(table.name(), lag.rows(), lag.oldest());
+    lag = source.db().pending(table(), source.progress().current().rowid());
+    metrics.passSucceeded(table().name(), lag.rows(), lag.oldest());
     return result;
   }
 
   /** Reads rows from {@code first} on, writes them as one commit, and moves the cursor. */
   private Batch commitBatch(TableVersion base, RowChunk first, long end, ProgressLine line) {
     long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
-    RowConverter converter = new RowConverter(base.schema(), table, node.nodeId(), nowMicros);
+    RowConverter converter =
+        new RowConverter(
+            base.schema(), table(), node.nodeId(), nowMicros, columns.rescued(table(), base));
     long began = System.nanoTime();
     try (BatchFeed feed =
         new BatchFeed(
-            source,
-            table,
+            source.db(),
+            table(),
             converter,
             reader,
-            progress.current().rowid(),
+            source.progress().current().rowid(),
             end,
             config.batchRows(),
             first,
             line == null ? n -> {} : line::advance)) {
       Supplier<Cursor> after =
           () ->
-              progress.next(
-                  feed.lastRowid(),
-                  feed.lastFingerprint(),
-                  converter.lastTimestampMicros(),
-                  converter.maxTimestampMicros(),
-                  feed.rows(),
-                  nowMicros);
-      long seq = progress.current().seq() + 1;
+              source
+                  .progress()
+                  .next(
+                      feed.lastRowid(),
+                      feed.lastFingerprint(),
+                      converter.lastTimestampMicros(),
+                      converter.maxTimestampMicros(),
+                      feed.rows(),
+                      nowMicros);
+      long seq = source.progress().current().seq() + 1;
       Committed committed = traced(base, seq, after, feed);
       CrashPoint.AFTER_COMMIT.reached();
-      progress.committed(after.get(), feed.tail());
+      source.progress().committed(after.get(), feed.tail());
       Batch batch =
           new Batch(
               committed.table(),
@@ -331,12 +314,12 @@ public final class Uploader implements AutoCloseable {
   }
 
   private void report(Batch b, long nanos) {
-    metrics.committed(table.name(), b.rows, b.rescued, b.bytes, b.version, nanos, b.attempts);
-    Cursor c = progress.current();
+    metrics.committed(table().name(), b.rows, b.rescued, b.bytes, b.version, nanos, b.attempts);
+    Cursor c = source.progress().current();
     log.info(
         "event=commit table={} version={} rows={} rescued={} rowid={} watermark={} duration_ms={}"
             + " attempts={}",
-        table.name(),
+        table().name(),
         b.version,
         b.rows,
         b.rescued,
@@ -347,7 +330,7 @@ public final class Uploader implements AutoCloseable {
     if (b.rescued > 0) {
       log.warn(
           "event=values_rescued table={} version={} count={} column={}",
-          table.name(),
+          table().name(),
           b.version,
           b.rescued,
           TableSchema.RESCUED_DATA);
@@ -357,7 +340,7 @@ public final class Uploader implements AutoCloseable {
   /** A progress line for this pass if it is long enough to want one (over one read chunk). */
   private ProgressLine progressLine(long end) {
     if (terminal == null) return null;
-    long total = source.countBetween(table, progress.current().rowid(), end);
+    long total = source.db().countBetween(table(), source.progress().current().rowid(), end);
     return total > BatchFeed.CHUNK_ROWS
         ? new ProgressLine(terminal, total, System::nanoTime)
         : null;
@@ -368,112 +351,43 @@ public final class Uploader implements AutoCloseable {
    * still holds, and is reported again without reading SQLite.
    */
   public void unchanged() {
-    metrics.passSucceeded(table.name(), lag.rows(), lag.oldest());
+    metrics.passSucceeded(table().name(), lag.rows(), lag.oldest());
   }
 
   private TableVersion createTable() {
-    StructType schema = TableSchema.forSource(table, config.auditColumns(), config.partitionBy());
-    return sink.create(schema, config.partitionBy().stream().map(p -> p.deltaName).toList());
+    StructType schema = TableSchema.forSource(table(), config.auditColumns(), config.partitionBy());
+    return sink.create(
+        schema, config.partitionBy().stream().map(p -> p.deltaName).toList(), columns.enabled());
+  }
+
+  /** What schema evolution would do to the table now (see --dry-run). */
+  public ColumnChanges.Plan schemaPlan(TableVersion t) {
+    return columns.plan(table(), t);
   }
 
   /**
    * Refuses, before anything is written, what the uploader cannot append without losing or
-   * duplicating rows: a table whose schema the rows do not fit, and a database this table already
-   * holds under another node id. {@code --dry-run} runs the same checks.
+   * duplicating rows (see {@link Preflight}).
    */
   public void preflight() {
     sink.latest().ifPresent(this::check);
   }
 
   private void check(TableVersion t) {
-    if (checked) return;
-    TableSchema.checkCompatible(
-        sink.location(),
-        t.schema(),
-        t.partitionColumns(),
-        table,
-        config.auditColumns(),
-        config.partitionBy());
-    if (t.cursor(appId).isEmpty() && !node.newSource()) {
-      Optional<String> other = RenamedNode.find(source, table, appId, t.sources());
-      if (other.isPresent()) throw alreadyUploaded(SourceId.nodeOf(other.get()));
-    }
-    checked = true;
+    preflight.check(source.db(), table(), t, columns.enabled());
   }
 
-  private UserError alreadyUploaded(String otherNode) {
-    return new UserError(
-        ExitCode.CONFIG,
-        sink.location()
-            + " already holds the rows of "
-            + node.sqlite().getFileName()
-            + " table "
-            + table.name()
-            + " from node id '"
-            + otherNode
-            + "', and node id '"
-            + node.nodeId()
-            + "' ("
-            + node.origin(ConfigKey.NODE_ID)
-            + ") is new to it: continue as that node with --node-id "
-            + otherNode
-            + " (NODE_ID), or upload them again on purpose with --new-source");
-  }
-
-  /**
-   * Opens the database again when another file took its name, and reads the table's columns again
-   * when the schema changed; the chosen table and timestamp column stay. The cursor is then found
-   * afresh from the table (and the cache): a restored older backup holds fewer rows than were
-   * uploaded, and the rowid-reuse walk takes those up to where its rows end as uploaded.
-   */
+  /** Renews the source if its file or schema changed; what was checked is then checked again. */
   private void renewSource() {
-    boolean replaced = source.replaced();
-    if (!replaced && source.schemaVersion() == schemaVersion) return;
-    if (replaced) {
-      SqliteSource reopened =
-          SqliteSource.open(node.sqlite(), node.busyTimeout(), node.origin(ConfigKey.SQLITE));
-      source.close();
-      source = reopened;
-    }
-    SourceTable now =
-        TableDetector.describe(
-            source,
-            Optional.of(table.name()),
-            table.timestamp().present() ? Optional.of(table.timestamp().name()) : Optional.empty());
-    TableSchema.checkSource(now);
-    log.warn(
-        "event={} table={} file={} columns_changed={} max_rowid={} cursor_rowid={}",
-        replaced ? "database_replaced" : "source_schema_changed",
-        table.name(),
-        node.sqlite(),
-        !now.columns().equals(table.columns()),
-        source.maxRowid(now),
-        progress.current() == null ? 0 : progress.current().rowid());
-    table = now;
-    progress = new SourceProgress(source, table, cache, landing());
-    schemaVersion = source.schemaVersion();
-    checked = false;
+    if (source.renew()) preflight.again();
   }
 
-  /**
-   * Read-only facts for status and --dry-run.
-   *
-   * @param table the Delta table, if it exists
-   * @param cursor where the next upload continues
-   * @param oldestPending the time of the oldest row not yet uploaded, if it has one
-   */
-  public record Progress(
-      Optional<TableVersion> table,
-      Cursor cursor,
-      long pendingRows,
-      Optional<Instant> oldestPending,
-      long deltaRows) {}
-
+  /** Read-only facts for status and --dry-run. */
   public Progress progress() {
     renewSource();
     Optional<TableVersion> t = sink.latest();
-    Cursor start = progress.peekStart(t.flatMap(v -> v.cursor(appId)));
-    SqliteSource.Pending pending = source.pending(table, start.rowid());
+    Cursor start = source.progress().peekStart(t.flatMap(v -> v.cursor(appId)));
+    SqliteSource.Pending pending = source.db().pending(table(), start.rowid());
     return new Progress(
         t, start, pending.rows(), pending.oldest(), t.map(sink::rowCount).orElse(0L));
   }

@@ -118,6 +118,7 @@ class BackendIT {
   private static List<String> statusCommand(TestDatabase db, String table) {
     List<String> c = new ArrayList<>();
     c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    c.addAll(UploaderProcess.extraJvmFlags());
     c.add("-jar");
     c.add(UploaderProcess.JAR.toString());
     c.addAll(List.of(UploaderProcess.argsOn(db, table, "n1", "status", "--json")));
@@ -132,7 +133,7 @@ class BackendIT {
     Path log = dir.resolve("uploader.log");
     SampleDatabase.append(db.file, 2000, Instant.parse("2024-01-01T00:00:00Z"), 3);
     String[] once = UploaderProcess.argsOn(db, table, "n1", "once", "--batch-rows", "700");
-    for (CrashPoint point : CrashPoint.values()) {
+    for (CrashPoint point : CrashPoint.COMMIT_STEPS) {
       SampleDatabase.append(db.file, 300, Instant.parse("2024-03-01T00:00:00Z"), 4);
       Map<String, String> env = new java.util.HashMap<>(env(backend));
       env.put(CrashPoint.ENV, point.name().toLowerCase().replace('_', '-'));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -61,12 +62,16 @@ class ChaosIT {
       String[] run = UploaderProcess.argsOn(db, table, "chaos-node", "run", "--interval", "1");
       int kills = 0;
       int outages = 0;
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+      long began = System.nanoTime();
+      long until = began + TimeUnit.SECONDS.toNanos(SECONDS);
       Process daemon = UploaderProcess.start(log, s3.env(), run);
       try {
-        while (System.nanoTime() < until) {
-          // Long enough for a restarted daemon (JVM start, S3 client) to commit in between.
-          Thread.sleep(2000 + random.nextInt(4000));
+        // At least four blows, however slow the machine: the loop outlasts SECONDS if need be.
+        while (System.nanoTime() < until || kills + outages < 4) {
+          // Each blow lands at a random moment after the daemon has committed since the last one,
+          // so that a slow start (JVM, S3 client, a shared machine) is not struck down every time.
+          awaitCommitAfter(log, commits(log), TimeUnit.SECONDS.toNanos(30));
+          Thread.sleep(random.nextInt(4000));
           if (random.nextInt(3) == 0) {
             s3.stop();
             outages++;
@@ -104,12 +109,12 @@ class ChaosIT {
       System.out.printf(
           "chaos: %d s, %d rows written, %d deleted after upload, %d SIGKILLs, %d S3 outages,"
               + " %d commits, seed %d%n",
-          SECONDS,
+          TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began),
           written.get(),
           deleted.get(),
           kills,
           outages,
-          count(UploaderProcess.logText(log), "event=commit"),
+          commits(log),
           SEED);
       assertTrue(kills + outages > 3 && deleted.get() > 0, "the chaos happened");
     }
@@ -178,6 +183,16 @@ class ChaosIT {
     } catch (Exception notYet) {
       return 0;
     }
+  }
+
+  private static int commits(Path log) throws IOException {
+    return count(UploaderProcess.logText(log), "event=commit table=");
+  }
+
+  private static void awaitCommitAfter(Path log, int before, long timeoutNanos)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (commits(log) <= before && System.nanoTime() < deadline) Thread.sleep(100);
   }
 
   private static int count(String text, String needle) {

@@ -35,7 +35,7 @@ class DamagedCheckpointTest {
     SinkException e = assertThrows(SinkException.class, () -> db.uploadOnce());
     assertTrue(e.getMessage().contains("damaged checkpoint, now removed"), e.getMessage());
     assertFalse(Files.exists(checkpoint));
-    Uploader.PassResult retry = db.uploadOnce();
+    PassResult retry = db.uploadOnce();
     assertEquals(50, retry.rows());
     CrashIT.assertExactlyOnce(db);
   }

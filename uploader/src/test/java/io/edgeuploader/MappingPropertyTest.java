@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A seeded property test of the type mapping: random values of every storage class go into columns
@@ -48,9 +48,10 @@ class MappingPropertyTest {
 
   @TempDir Path dir;
 
+  /** On a column-mapped table (add_columns, the default) and on one without (rescue). */
   @ParameterizedTest
-  @ValueSource(longs = {20261122L, 1L, 42L})
-  void everyValueLandsInItsColumnOrInRescuedData(long seed) throws Exception {
+  @CsvSource({"20261122, add_columns", "1, add_columns", "42, add_columns", "20261122, rescue"})
+  void everyValueLandsInItsColumnOrInRescuedData(long seed, String evolution) throws Exception {
     Random random = new Random(seed);
     TestDatabase db = new TestDatabase(dir);
     StringBuilder ddl = new StringBuilder("CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT");
@@ -67,7 +68,13 @@ class MappingPropertyTest {
         ps.executeUpdate();
       }
     }
-    db.uploadOnce(ConfigKey.TIMESTAMP_COLUMN, "ts");
+    db.uploadOnce(ConfigKey.TIMESTAMP_COLUMN, "ts", ConfigKey.SCHEMA_EVOLUTION, evolution);
+    assertEquals(
+        evolution.equals("add_columns") ? "name" : "none",
+        db.reader()
+            .snapshot()
+            .getTableProperties()
+            .getOrDefault("delta.columnMapping.mode", "none"));
 
     Map<Long, Map<String, Object>> delta = new HashMap<>();
     for (Map<String, Object> r : db.reader().rows()) delta.put((Long) r.get("id"), r);

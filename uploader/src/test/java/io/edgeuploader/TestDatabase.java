@@ -20,8 +20,13 @@ public final class TestDatabase {
   public final Path state;
 
   public TestDatabase(Path dir) {
+    this(dir, "source.db");
+  }
+
+  /** The database {@code databaseFile} in {@code dir}, its Delta table at dir/delta. */
+  public TestDatabase(Path dir, String databaseFile) {
     this.dir = dir;
-    this.file = dir.resolve("source.db");
+    this.file = dir.resolve(databaseFile);
     this.table = dir.resolve("delta");
     this.state = dir.resolve("state");
   }
@@ -60,7 +65,7 @@ public final class TestDatabase {
   }
 
   /** One `once`: a fresh uploader, as a new process would have. */
-  public Uploader.PassResult uploadOnce(Object... extra) {
+  public PassResult uploadOnce(Object... extra) {
     try (Uploader u = Uploader.open(config(extra))) {
       return u.uploadPending(() -> false);
     }

@@ -12,6 +12,15 @@ import java.util.concurrent.TimeUnit;
 final class UploaderProcess {
   static final Path JAR = Path.of(System.getProperty("uploader.jar", "target/uploader.jar"));
 
+  /**
+   * Extra JVM flags for every uploader a test starts (-Duploader.jvm.flags="..."), e.g. the
+   * class-loading log that measures which classes the image must keep (README, "Image size").
+   */
+  static List<String> extraJvmFlags() {
+    String flags = System.getProperty("uploader.jvm.flags", "").strip();
+    return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
+  }
+
   private UploaderProcess() {}
 
   static Process start(Path log, Map<String, String> env, String... args) throws IOException {
@@ -24,6 +33,7 @@ final class UploaderProcess {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:+UseSerialGC"); // as the shipped launchers run it
     command.add("-Xmx" + heap);
+    command.addAll(extraJvmFlags());
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));

@@ -46,7 +46,7 @@ class UploaderTest {
                 "INSERT INTO readings VALUES (3, NULL, NULL, 'c', NULL, NULL, NULL, NULL, NULL, NULL)",
                 "INSERT INTO readings VALUES (4, 'garbage', 2, 'd', 'not a blob', 2, NULL, NULL, NULL,"
                     + " x'01')");
-    Uploader.PassResult result = db.uploadOnce();
+    PassResult result = db.uploadOnce();
     assertEquals(4, result.rows());
     assertEquals(1, result.commits());
 
@@ -178,7 +178,7 @@ class UploaderTest {
                 "CREATE TABLE t (id INTEGER PRIMARY KEY, ts INTEGER, v REAL)",
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)"
                     + " INSERT INTO t (ts, v) SELECT 1700000000 + i, i * 0.5 FROM n");
-    Uploader.PassResult result = db.uploadOnce(ConfigKey.BATCH_ROWS, 200);
+    PassResult result = db.uploadOnce(ConfigKey.BATCH_ROWS, 200);
     assertEquals(2500, result.rows());
     assertEquals(13, result.commits());
     List<Map<String, Object>> rows = db.reader().rows();
@@ -199,11 +199,12 @@ class UploaderTest {
             .sql(
                 "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)",
                 "INSERT INTO t (ts) VALUES ('2024-01-01T00:00:00Z')");
-    db.uploadOnce();
+    // schema_evolution: rescue, the behaviour of release 0.1 (add_columns is SchemaEvolutionTest's)
+    db.uploadOnce(ConfigKey.SCHEMA_EVOLUTION, "rescue");
     db.sql(
         "ALTER TABLE t ADD COLUMN extra TEXT",
         "INSERT INTO t (ts, extra) VALUES ('2024-01-01T00:00:01Z', 'hello')");
-    assertEquals(1, db.uploadOnce().rows());
+    assertEquals(1, db.uploadOnce(ConfigKey.SCHEMA_EVOLUTION, "rescue").rows());
     Map<String, Object> row =
         db.reader().rows().stream().filter(r -> (Long) r.get("id") == 2).findFirst().orElseThrow();
     assertEquals("{\"extra\":\"hello\"}", row.get("_rescued_data"));
@@ -222,10 +223,18 @@ class UploaderTest {
             .sql(
                 "CREATE TABLE t2 (id INTEGER PRIMARY KEY, ts TEXT, v TEXT)",
                 "INSERT INTO t2 (ts, v) VALUES ('2024-01-01T00:00:00Z', 'x')");
+    // In rescue mode a column of another type is refused; add_columns rescues its values.
     UserError e =
         assertThrows(
             UserError.class,
-            () -> other.uploadOnce(ConfigKey.TABLE, "t2", ConfigKey.NODE_ID, "other"));
+            () ->
+                other.uploadOnce(
+                    ConfigKey.TABLE,
+                    "t2",
+                    ConfigKey.NODE_ID,
+                    "other",
+                    ConfigKey.SCHEMA_EVOLUTION,
+                    "rescue"));
     assertEquals(ExitCode.SINK, e.exitCode());
     assertTrue(
         e.getMessage().contains("column 'v' is double in the table but string"), e.getMessage());

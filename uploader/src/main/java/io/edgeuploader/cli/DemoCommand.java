@@ -1,5 +1,6 @@
 package io.edgeuploader.cli;
 
+import io.edgeuploader.Progress;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.ConfigLoader;
@@ -66,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println();
       uploader.cache().checkWritable();
       System.out.println(Summary.of(uploader, uploader.uploadPending(() -> false)));
-      Uploader.Progress p = uploader.progress();
+      Progress p = uploader.progress();
       System.out.println(
           "The Delta table now holds "
               + p.deltaRows()

@@ -2,6 +2,8 @@ package io.edgeuploader.cli;
 
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
+import io.edgeuploader.ColumnChanges;
+import io.edgeuploader.Progress;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.config.DaemonConfig;
 import io.edgeuploader.config.TableConfig;
@@ -16,7 +18,7 @@ final class DryRun {
 
   static void print(Uploader uploader, DaemonConfig node, TableConfig config, PrintStream out) {
     SourceTable table = uploader.table();
-    Uploader.Progress progress = uploader.progress();
+    Progress progress = uploader.progress();
     out.println("SQLite database:  " + node.sqlite());
     out.println("Table:            " + table.name() + " (" + table.reason() + ")");
     out.println(
@@ -49,10 +51,27 @@ final class DryRun {
       String declared = s >= 0 ? declaredText(table.columns().get(s)) : "(added by uploader)";
       out.printf("  %-" + width + "s  %-20s -> %s%n", f.getName(), declared, f.getDataType());
     }
+    ColumnChanges.Plan plan =
+        progress.table().map(uploader::schemaPlan).orElse(ColumnChanges.Plan.NONE);
     for (SourceColumn c : table.columns()) {
-      if (schema.indexOf(TableSchema.deltaName(c.name())) < 0) {
+      String name = TableSchema.deltaName(c.name());
+      boolean added = plan.added().stream().anyMatch(f -> f.getName().equals(name));
+      if (schema.fields().stream().noneMatch(f -> f.getName().equalsIgnoreCase(name))) {
+        String what =
+            added && plan.canAdd()
+                ? "added as a new column (schema change pending)"
+                : added
+                    ? "carried in _rescued_data until upgrade-table gives the table column mapping"
+                    : "carried in _rescued_data";
+        out.printf("  %-" + width + "s  %-20s -> %s%n", c.name(), declaredText(c), what);
+      } else if (plan.conflicts().contains(c.name())) {
         out.printf(
-            "  %-" + width + "s  %-20s -> carried in _rescued_data%n", c.name(), declaredText(c));
+            "  %-"
+                + width
+                + "s  %-20s -> carried in _rescued_data (the table's column has another"
+                + " type)%n",
+            c.name(),
+            declaredText(c));
       }
     }
     out.println(

@@ -23,6 +23,7 @@ import picocli.CommandLine.IVersionProvider;
       OnceCommand.class,
       StatusCommand.class,
       MaintainCommand.class,
+      UpgradeTableCommand.class,
       ExampleConfigCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

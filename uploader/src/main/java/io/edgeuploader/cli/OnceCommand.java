@@ -1,5 +1,6 @@
 package io.edgeuploader.cli;
 
+import io.edgeuploader.PassResult;
 import io.edgeuploader.UploadLoop;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.Uploaders;
@@ -50,7 +51,7 @@ final class OnceCommand implements Callable<Integer>, ConfiguredCommand {
               () -> false,
               d -> Thread.sleep(d.toMillis()),
               new Random());
-      List<Uploader.PassResult> results = loop.once();
+      List<PassResult> results = loop.once();
       for (int i = 0; i < results.size(); i++) {
         System.out.println(Summary.of(uploaders.list().get(i), results.get(i)));
       }

@@ -1,8 +1,10 @@
 package io.edgeuploader.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeuploader.ExitCode;
+import io.edgeuploader.Progress;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.Uploaders;
 import io.edgeuploader.UserError;
@@ -94,7 +96,7 @@ final class StatusCommand implements Callable<Integer>, ConfiguredCommand {
   }
 
   private void print(Uploader uploader, DaemonConfig config, TableConfig tableConfig) {
-    Uploader.Progress p = uploader.progress();
+    Progress p = uploader.progress();
     Cursor c = p.cursor();
     Instant now = Instant.now();
     ObjectNode o = new ObjectMapper().createObjectNode();
@@ -111,6 +113,10 @@ final class StatusCommand implements Callable<Integer>, ConfiguredCommand {
     putTime(o, "oldest_pending", p.oldestPending(), now);
     putTime(o, "last_commit", c.committedAt(), now);
     o.put("uploaded_rows", c.rows());
+    ArrayNode pending = o.putArray("pending_columns");
+    p.table()
+        .map(uploader::schemaPlan)
+        .ifPresent(plan -> plan.added().forEach(f -> pending.add(f.getName())));
     o.put("sqlite", config.sqlite().toString());
     if (tableConfig.landingPath().isPresent()) {
       o.putNull("table_path");

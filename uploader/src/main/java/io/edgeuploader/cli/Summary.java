@@ -1,12 +1,13 @@
 package io.edgeuploader.cli;
 
+import io.edgeuploader.PassResult;
 import io.edgeuploader.Uploader;
 
 /** The one line 'once' and 'demo' print when they are done. */
 final class Summary {
   private Summary() {}
 
-  static String of(Uploader uploader, Uploader.PassResult result) {
+  static String of(Uploader uploader, PassResult result) {
     if (result.commits() == 0) {
       return "nothing new in "
           + uploader.table().name()

@@ -156,6 +156,16 @@ public enum ConfigKey {
       null,
       "off",
       "Send OpenTelemetry spans over OTLP/HTTP to this collector, e.g. http://host:4318"),
+  SCHEMA_EVOLUTION(
+      "schema_evolution",
+      "SCHEMA_EVOLUTION",
+      "--schema-evolution",
+      "MODE",
+      Use.WRITE,
+      "add_columns",
+      null,
+      "A column added in SQLite: add_columns (a new Delta column; tables are created with column"
+          + " mapping) or rescue (its values go to _rescued_data)"),
   CHECKPOINT(
       "checkpoint",
       "CHECKPOINT",

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param partitionBy the partition columns of a table the uploader creates, in order
  * @param storageOptions extra Hadoop {@code fs.*} settings for the table's file system
  * @param checkpoint which checkpoints this uploader writes
+ * @param schemaEvolution what a column added in SQLite becomes
  */
 public record TableConfig(
     Optional<String> table,
@@ -34,7 +35,8 @@ public record TableConfig(
     Set<AuditColumn> auditColumns,
     List<PartitionColumn> partitionBy,
     Map<String, String> storageOptions,
-    CheckpointPolicy checkpoint) {
+    CheckpointPolicy checkpoint,
+    SchemaEvolution schemaEvolution) {
 
   public TableConfig {
     if (landingPath.isPresent() && tablePath != null) {

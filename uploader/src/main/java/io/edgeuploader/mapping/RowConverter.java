@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Converts SQLite rows into batches in the Delta table's schema. A value that does not fit its
@@ -72,6 +73,20 @@ public final class RowConverter {
    * @param ingestedAtMicros the commit's time, for _ingested_at
    */
   public RowConverter(StructType schema, SourceTable table, String nodeId, long ingestedAtMicros) {
+    this(schema, table, nodeId, ingestedAtMicros, Set.of());
+  }
+
+  /**
+   * @param ingestedAtMicros the commit's time, for _ingested_at
+   * @param rescuedColumns SQLite columns whose values always go to _rescued_data (their Delta
+   *     column has another type)
+   */
+  public RowConverter(
+      StructType schema,
+      SourceTable table,
+      String nodeId,
+      long ingestedAtMicros,
+      Set<String> rescuedColumns) {
     this.ingestedAtMicros = ingestedAtMicros;
     this.schema = schema;
     this.table = table;
@@ -81,6 +96,7 @@ public final class RowConverter {
     for (int f = 0; f < schema.length(); f++) {
       String name = schema.at(f).getName();
       int s = TableSchema.sourceIndex(table, name);
+      if (s >= 0 && rescuedColumns.contains(table.columns().get(s).name())) s = -1;
       if (name.equals(AuditColumn.NODE_ID.deltaName)) sourceIndex[f] = NODE;
       else if (name.equals(AuditColumn.INGESTED_AT.deltaName)) sourceIndex[f] = INGESTED;
       else if (name.equals(AuditColumn.SOURCE_ROWID.deltaName)) sourceIndex[f] = ROWID;

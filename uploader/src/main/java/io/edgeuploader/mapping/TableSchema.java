@@ -35,10 +35,16 @@ public final class TableSchema {
     return UNSUPPORTED.matcher(sqliteName).replaceAll("_");
   }
 
-  /** The SQLite column a Delta column comes from, or -1. */
+  /**
+   * The SQLite column a Delta column comes from, or -1; without case if need be (Delta compares
+   * names without case, so a node declaring "Pressure" fills another's "pressure").
+   */
   public static int sourceIndex(SourceTable table, String deltaName) {
     for (int i = 0; i < table.columns().size(); i++) {
       if (deltaName(table.columns().get(i).name()).equals(deltaName)) return i;
+    }
+    for (int i = 0; i < table.columns().size(); i++) {
+      if (deltaName(table.columns().get(i).name()).equalsIgnoreCase(deltaName)) return i;
     }
     return -1;
   }
@@ -125,10 +131,45 @@ public final class TableSchema {
   }
 
   /**
+   * The SQLite columns the Delta table lacks (by Delta name, without case), as nullable Delta
+   * columns of their mapped types: what schema evolution adds. A column dropped in SQLite stays in
+   * Delta (NULL from then on); a renamed one is a column of this kind under its new name, since no
+   * schema can tell a rename from a drop and an add, and renaming the Delta column would break
+   * nodes still on the old name.
+   */
+  public static List<StructField> newColumns(SourceTable table, StructType existing) {
+    List<StructField> added = new ArrayList<>();
+    for (SourceColumn c : table.columns()) {
+      String name = deltaName(c.name());
+      boolean present =
+          existing.fields().stream().anyMatch(f -> f.getName().equalsIgnoreCase(name));
+      if (!present) added.add(new StructField(name, deltaType(table, c), true));
+    }
+    return added;
+  }
+
+  /**
+   * The SQLite columns whose Delta column has another type (a node whose application declares them
+   * otherwise): their values are rescued instead.
+   */
+  public static Set<String> typeConflicts(SourceTable table, StructType existing) {
+    Set<String> conflicts = new java.util.LinkedHashSet<>();
+    for (StructField field : existing.fields()) {
+      int s = sourceIndex(table, field.getName());
+      if (s >= 0 && !deltaType(table, table.columns().get(s)).equivalent(field.getDataType())) {
+        conflicts.add(table.columns().get(s).name());
+      }
+    }
+    return conflicts;
+  }
+
+  /**
    * Refuses an existing table the uploader cannot append to without losing data. SQLite columns the
-   * table lacks are fine (carried in _rescued_data); table columns SQLite lacks stay NULL. Audit
-   * columns are chosen when a table is created: the table must have those asked for now (Kernel
-   * cannot add columns to a table), and those it has are filled whatever the config says.
+   * table lacks are fine (added, or carried in _rescued_data); table columns SQLite lacks stay
+   * NULL; a column of another type is refused, or (with {@code rescueTypeConflicts}) its values
+   * rescued. Audit columns are chosen when a table is created: the table must have those asked for
+   * now (Kernel cannot add columns to a table), and those it has are filled whatever the config
+   * says.
    */
   public static void checkCompatible(
       String tablePath,
@@ -136,7 +177,8 @@ public final class TableSchema {
       List<String> existingPartitions,
       SourceTable table,
       Set<AuditColumn> audit,
-      List<PartitionColumn> partitionBy) {
+      List<PartitionColumn> partitionBy,
+      boolean rescueTypeConflicts) {
     List<String> problems = new ArrayList<>();
     List<String> wanted = partitionBy.stream().map(p -> p.deltaName).toList();
     if (!wanted.isEmpty() && !wanted.equals(existingPartitions)) {
@@ -168,7 +210,7 @@ public final class TableSchema {
       int s = sourceIndex(table, field.getName());
       if (s >= 0) {
         DataType expected = deltaType(table, table.columns().get(s));
-        if (!expected.equivalent(field.getDataType())) {
+        if (!rescueTypeConflicts && !expected.equivalent(field.getDataType())) {
           problems.add(
               "column '"
                   + field.getName()

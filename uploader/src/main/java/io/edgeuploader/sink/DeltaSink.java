@@ -17,6 +17,7 @@ import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.transaction.DataLayoutSpec;
 import io.delta.kernel.transaction.UpdateTableTransactionBuilder;
+import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeltaSink implements Sink {
   private static final Logger log = LoggerFactory.getLogger(DeltaSink.class);
-  private static final String ENGINE_INFO = "edge-uploader";
+  static final String ENGINE_INFO = "edge-uploader";
   private static final String DOMAIN_METADATA_FEATURE = "delta.feature.domainMetadata";
   private static final Pattern NUM_RECORDS = Pattern.compile("\"numRecords\"\\s*:\\s*(\\d+)");
 
@@ -59,13 +60,14 @@ public final class DeltaSink implements Sink {
   private final DataFileWriter dataFiles;
   private final Checkpoints checkpoints;
   private final CommitAttempts attempts;
+  private final SchemaCommits schemaCommits;
 
   /**
-   * The last call failed because the store was unreachable: the next one asks the store once,
-   * cheaply, before Kernel's table load, whose own retries (three reads of _last_checkpoint a
-   * second apart) would make every retry during an outage take seconds.
+   * Whether the store has answered since the sink was made or since the last outage. Until it has,
+   * the next call asks it once, cheaply, before Kernel's table load, whose own retries (three reads
+   * of _last_checkpoint) would make a first pass or every retry during an outage take seconds.
    */
-  private boolean unreachable;
+  private boolean answered;
 
   /**
    * @param name what {@code table=} says in this sink's log lines: the source table it receives
@@ -82,6 +84,7 @@ public final class DeltaSink implements Sink {
     this.credentialSource = Storage.credentialSource(this.tablePath, env);
     this.checkpoints = new Checkpoints(engine, name, this.tablePath, conf, config.checkpoint());
     this.attempts = new CommitAttempts(name);
+    this.schemaCommits = new SchemaCommits(name, engine, this::load);
   }
 
   public String tablePath() {
@@ -97,7 +100,7 @@ public final class DeltaSink implements Sink {
   @Override
   public Optional<TableVersion> latest() {
     try {
-      if (unreachable) probe();
+      if (!answered) probe();
       return Optional.of(new DeltaVersion(load()));
     } catch (TableNotFoundException e) {
       return Optional.empty();
@@ -113,19 +116,29 @@ public final class DeltaSink implements Sink {
     } catch (FileNotFoundException e) {
       // reachable, and no table yet
     }
-    unreachable = false;
+    answered = true;
   }
 
   private Snapshot load() {
     return TableManager.loadSnapshot(tablePath).build(engine);
   }
 
-  /** Creates the table (version 0, no data) unless someone else just did; returns it. */
+  /**
+   * Creates the table (version 0, no data) unless someone else just did; returns it. With column
+   * mapping, columns can be added later (schema_evolution: add_columns).
+   */
   @Override
-  public TableVersion create(StructType schema, List<String> partitionColumns) {
+  public TableVersion create(
+      StructType schema, List<String> partitionColumns, boolean columnMapping) {
+    Map<String, String> properties = new java.util.HashMap<>();
+    properties.put(DOMAIN_METADATA_FEATURE, "supported");
+    if (columnMapping) {
+      properties.put(ColumnMapping.MODE, "name");
+      schema = ColumnMapping.forNewTable(schema);
+    }
     try {
       TableManager.buildCreateTableTransaction(tablePath, schema, ENGINE_INFO)
-          .withTableProperties(Map.of(DOMAIN_METADATA_FEATURE, "supported"))
+          .withTableProperties(properties)
           .withDataLayoutSpec(
               partitionColumns.isEmpty()
                   ? DataLayoutSpec.noDataLayout()
@@ -134,10 +147,11 @@ public final class DeltaSink implements Sink {
           .build(engine)
           .commit(engine, CloseableIterable.emptyIterable());
       log.info(
-          "event=table_created table={} table_path={} columns={}",
+          "event=table_created table={} table_path={} columns={} column_mapping={}",
           name,
           tablePath,
-          schema.length());
+          schema.length(),
+          columnMapping);
     } catch (TableAlreadyExistsException | ConcurrentWriteException e) {
       // Another node created it first: fine, append to theirs (its schema is checked next).
       log.info(
@@ -173,7 +187,8 @@ public final class DeltaSink implements Sink {
               first.getTransactionState(engine),
               dataFiles,
               first.getSchema(engine),
-              first.getPartitionColumns(engine))) {
+              first.getPartitionColumns(engine),
+              ColumnMapping.enabled(base.snapshot().getTableProperties()))) {
         while (data.hasNext()) files.add(data.next());
         written = files.finish();
       }
@@ -228,13 +243,49 @@ public final class DeltaSink implements Sink {
    * of the first; if another writer changed it meanwhile, they are written again.
    */
   private Transaction rebuilt(DeltaVersion first, Snapshot now, String appId, long seq) {
-    if (!now.getSchema().equals(first.schema())
-        || !now.getPartitionColumnNames().equals(first.partitionColumns())) {
+    if (!SchemaCommits.onlyAdded(first.schema(), now.getSchema())
+        || !now.getPartitionColumnNames().equals(first.partitionColumns())
+        || ColumnMapping.enabled(now.getTableProperties())
+            != ColumnMapping.enabled(first.snapshot().getTableProperties())) {
       throw new SinkException(
           "the schema of " + tablePath + " changed while a commit was written; writing it again",
           null);
     }
     return transaction(now, appId, seq);
+  }
+
+  @Override
+  public boolean canAddColumns(TableVersion table) {
+    return ColumnMapping.enabled(((DeltaVersion) table).snapshot().getTableProperties());
+  }
+
+  /**
+   * Adds nullable columns, in a commit of their own (before the rows that use them); see {@link
+   * SchemaCommits#addColumns}.
+   */
+  @Override
+  public TableVersion addColumns(TableVersion table, List<StructField> columns) {
+    try {
+      return new DeltaVersion(schemaCommits.addColumns(((DeltaVersion) table).snapshot(), columns));
+    } catch (RuntimeException e) {
+      throw failure("adding columns to the Delta table", e);
+    }
+  }
+
+  /**
+   * Turns column mapping on for a table created without it ({@code upgrade-table}); see {@link
+   * SchemaCommits#upgrade}. Empty if there is no table.
+   *
+   * @return whether the table needed it
+   */
+  public Optional<Boolean> upgrade() {
+    try {
+      Optional<TableVersion> latest = latest();
+      if (latest.isEmpty()) return Optional.empty();
+      return Optional.of(schemaCommits.upgrade(((DeltaVersion) latest.get()).snapshot()));
+    } catch (RuntimeException e) {
+      throw failure("upgrading the Delta table", e);
+    }
   }
 
   private static boolean supportsDomainMetadata(Snapshot snapshot) {
@@ -299,18 +350,18 @@ public final class DeltaSink implements Sink {
     };
   }
 
-  /**
-   * The failure as the uploader's exception (see {@link StoreFailure}). A damaged checkpoint is
-   * removed here, where every failure to read the log passes, so that the retry can load the table.
-   */
   @Override
   public StoreStatistics statistics() {
     return StoreStatistics.of(tablePath, conf);
   }
 
+  /**
+   * The failure as the uploader's exception (see {@link StoreFailure}). A damaged checkpoint is
+   * removed here, where every failure to read the log passes, so that the retry can load the table.
+   */
   private RuntimeException failure(String doing, Exception e) {
     StoreFailure.Kind kind = StoreFailure.judge(e, store).kind();
-    unreachable = kind == StoreFailure.Kind.OUTAGE;
+    if (kind == StoreFailure.Kind.OUTAGE) answered = false;
     if (kind == StoreFailure.Kind.DAMAGED_CHECKPOINT) {
       try {
         if (checkpoints.removeDamaged() > 0) {

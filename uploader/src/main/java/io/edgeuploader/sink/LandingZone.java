@@ -182,8 +182,21 @@ public final class LandingZone implements Sink {
   }
 
   @Override
-  public TableVersion create(StructType schema, List<String> partitionColumns) {
+  public TableVersion create(
+      StructType schema, List<String> partitionColumns, boolean columnMapping) {
     return new Landed(0, schema, null, appId);
+  }
+
+  /** Files carry the columns SQLite has when they are written: the ingester evolves the table. */
+  @Override
+  public boolean canAddColumns(TableVersion table) {
+    return true;
+  }
+
+  @Override
+  public TableVersion addColumns(TableVersion table, List<io.delta.kernel.types.StructField> c) {
+    Landed t = (Landed) table;
+    return new Landed(t.version(), schema.get(), t.cursor(), appId);
   }
 
   @Override

@@ -31,7 +31,12 @@ final class ParquetSchema {
   static MessageType of(StructType schema) {
     Types.MessageTypeBuilder message = Types.buildMessage();
     for (StructField field : schema.fields()) {
-      message.addField(column(field));
+      PrimitiveType column = column(field);
+      // A column-mapped table's files carry each column's id as its Parquet field id.
+      if (field.getMetadata().contains(ColumnMapping.ID)) {
+        column = column.withId(field.getMetadata().getLong(ColumnMapping.ID).intValue());
+      }
+      message.addField(column);
     }
     return message.named("spark_schema");
   }

@@ -48,6 +48,9 @@ final class PartitionedDataFiles implements AutoCloseable {
   private final List<String> partitionColumns;
   private final int[] partitionIndex;
 
+  /** For a column-mapped table, how its rows become physical; null otherwise (Kernel does it). */
+  private final ColumnMapping.Layout mapped;
+
   /** By partition key, most recently written last. */
   private final LinkedHashMap<List<Object>, Partition> partitions =
       new LinkedHashMap<>(16, 0.75f, true);
@@ -57,7 +60,9 @@ final class PartitionedDataFiles implements AutoCloseable {
       Row state,
       DataFileWriter writer,
       StructType schema,
-      List<String> partitionColumns) {
+      List<String> partitionColumns,
+      boolean columnMapping) {
+    this.mapped = columnMapping ? ColumnMapping.Layout.of(schema, partitionColumns) : null;
     this.engine = engine;
     this.state = state;
     this.writer = writer;
@@ -140,6 +145,10 @@ final class PartitionedDataFiles implements AutoCloseable {
       partitions.put(key, p);
     }
     closeLeastRecentFiles();
+    if (mapped != null) {
+      p.files().add(new FilteredColumnarBatch(mapped.physical(logical), selection));
+      return;
+    }
     try (CloseableIterator<FilteredColumnarBatch> physical =
         Transaction.transformLogicalData(
             engine,

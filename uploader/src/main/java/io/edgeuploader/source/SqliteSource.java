@@ -2,12 +2,7 @@ package io.edgeuploader.source;
 
 import io.edgeuploader.ExitCode;
 import io.edgeuploader.UserError;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,15 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteOpenMode;
 
 /**
@@ -34,7 +26,6 @@ import org.sqlite.SQLiteOpenMode;
  * timeout makes us wait for the writer rather than fail.
  */
 public final class SqliteSource implements AutoCloseable {
-  private static final byte[] HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
   private static final Pattern WITHOUT_ROWID =
       Pattern.compile("\\)\\s*WITHOUT\\s+ROWID", Pattern.CASE_INSENSITIVE);
   private static final Pattern AUTOINCREMENT =
@@ -63,8 +54,8 @@ public final class SqliteSource implements AutoCloseable {
    * @param origin where the path came from, for the message if it is wrong
    */
   public static SqliteSource open(Path file, Duration busyTimeout, String origin) {
-    checkIsSqliteFile(file, origin);
-    Object key = fileKey(file);
+    SqliteFile.check(file, origin);
+    Object key = SqliteFile.key(file);
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setOpenMode(SQLiteOpenMode.READONLY);
@@ -75,51 +66,7 @@ public final class SqliteSource implements AutoCloseable {
       source.tableNames(); // fails now, with a clear message, if the file is not usable
       return source;
     } catch (SQLException e) {
-      throw source(file, e);
-    }
-  }
-
-  private static void checkIsSqliteFile(Path file, String origin) {
-    if (!Files.exists(file)) {
-      String wal = Files.exists(Path.of(file + "-wal")) ? " (only its -wal file is there)" : "";
-      throw new UserError(
-          ExitCode.SOURCE, "SQLite database not found: " + file + wal + "; check " + origin);
-    }
-    if (Files.isDirectory(file)) {
-      throw new UserError(
-          ExitCode.SOURCE,
-          "SQLite path is a directory: " + file + "; point --sqlite at the database file");
-    }
-    byte[] header = new byte[HEADER.length];
-    int read;
-    try (InputStream in = Files.newInputStream(file)) {
-      read = in.readNBytes(header, 0, header.length);
-    } catch (IOException e) {
-      throw new UserError(
-          ExitCode.SOURCE,
-          "cannot read SQLite database "
-              + file
-              + ": "
-              + e.getMessage()
-              + "; check the file's permissions",
-          e);
-    }
-    if (read < header.length || !Arrays.equals(header, HEADER)) {
-      throw new UserError(
-          ExitCode.SOURCE,
-          file
-              + " is not a SQLite database ("
-              + (read == 0 ? "the file is empty" : "bad header")
-              + "); check "
-              + origin);
-    }
-  }
-
-  private static Object fileKey(Path file) {
-    try {
-      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-    } catch (IOException e) {
-      return null;
+      throw SqliteFile.failure(file, e);
     }
   }
 
@@ -129,7 +76,7 @@ public final class SqliteSource implements AutoCloseable {
    * file, which reads as corruption), so the caller reopens.
    */
   public boolean replaced() {
-    Object now = fileKey(file);
+    Object now = SqliteFile.key(file);
     return now != null && fileKey != null && !now.equals(fileKey);
   }
 
@@ -158,7 +105,7 @@ public final class SqliteSource implements AutoCloseable {
                     + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")) {
       while (rs.next()) names.add(rs.getString(1));
     } catch (SQLException e) {
-      throw source(file, e);
+      throw SqliteFile.failure(file, e);
     }
     return names;
   }
@@ -172,7 +119,7 @@ public final class SqliteSource implements AutoCloseable {
         columns.add(new SourceColumn(rs.getString("name"), type == null ? "" : type));
       }
     } catch (SQLException e) {
-      throw source(file, e);
+      throw SqliteFile.failure(file, e);
     }
     return columns;
   }
@@ -218,7 +165,7 @@ public final class SqliteSource implements AutoCloseable {
         ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) values.add(normalize(rs.getObject(1)));
     } catch (SQLException e) {
-      throw source(file, e);
+      throw SqliteFile.failure(file, e);
     }
     return values;
   }
@@ -312,7 +259,7 @@ public final class SqliteSource implements AutoCloseable {
         while (rs.next() && each.accept(rs)) {}
       }
     } catch (SQLException e) {
-      throw source(file, e);
+      throw SqliteFile.failure(file, e);
     }
   }
 
@@ -386,7 +333,7 @@ public final class SqliteSource implements AutoCloseable {
         ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : 0;
     } catch (SQLException e) {
-      throw source(file, e);
+      throw SqliteFile.failure(file, e);
     }
   }
 
@@ -397,40 +344,12 @@ public final class SqliteSource implements AutoCloseable {
         return rs.next() ? rs.getString(1) : null;
       }
     } catch (SQLException e) {
-      throw source(file, e);
+      throw SqliteFile.failure(file, e);
     }
   }
 
   public static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
-  }
-
-  /** A person must fix a corrupt or unreadable file; a busy or I/O error may pass by itself. */
-  private static RuntimeException source(Path file, SQLException e) {
-    SQLiteErrorCode code = e instanceof SQLiteException se ? se.getResultCode() : null;
-    if (code != null) {
-      switch (code) {
-        case SQLITE_NOTADB,
-            SQLITE_CORRUPT,
-            SQLITE_CORRUPT_VTAB,
-            SQLITE_CANTOPEN,
-            SQLITE_CANTOPEN_ISDIR,
-            SQLITE_PERM,
-            SQLITE_AUTH,
-            SQLITE_READONLY_RECOVERY,
-            SQLITE_READONLY_CANTINIT ->
-            throw new UserError(
-                ExitCode.SOURCE,
-                "cannot read SQLite database "
-                    + file
-                    + ": "
-                    + e.getMessage()
-                    + "; check that the file is a complete, readable SQLite database",
-                e);
-        default -> {}
-      }
-    }
-    return new SourceException("reading " + file + " failed: " + e.getMessage(), e);
   }
 
   @Override

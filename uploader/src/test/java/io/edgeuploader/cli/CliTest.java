@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeuploader.config.ConfigKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,6 +136,17 @@ class CliTest extends CommandLineTest {
     Files.writeString(copy, out().replace("/var/lib/sensors/sensors.db", db.file.toString()));
     db.sql("CREATE TABLE t (id INTEGER PRIMARY KEY, ts TEXT)");
     assertEquals(0, run("once", "--dry-run", "--config", copy.toString()), err());
+  }
+
+  @Test
+  void exampleConfigDocumentsEverySetting() throws Exception {
+    String example = Files.readString(Path.of("..", "config", "uploader-config.yaml.example"));
+    for (ConfigKey key : ConfigKey.values()) {
+      assertTrue(
+          example.contains("\n" + key.yamlKey + ":") || example.contains("# " + key.yamlKey + ":"),
+          key.yamlKey + " in the example config");
+      assertTrue(example.contains(key.envVar), key.envVar + " in the example config");
+    }
   }
 
   @Test

@@ -30,7 +30,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofSeconds(7), c.interval());
     assertEquals(10, c.table().batchRows());
     assertEquals(Path.of("/file-state"), c.stateDir());
-    assertEquals(ConfigLoader.parseDuration(ConfigKey.BUSY_TIMEOUT.defaultValue), c.busyTimeout());
+    assertEquals(ConfigValues.parseDuration(ConfigKey.BUSY_TIMEOUT.defaultValue), c.busyTimeout());
     assertEquals(Optional.empty(), c.table().table());
   }
 
@@ -99,11 +99,11 @@ class ConfigLoaderTest {
 
   @Test
   void durationsTakeUnits() {
-    assertEquals(Duration.ofSeconds(30), ConfigLoader.parseDuration("30"));
-    assertEquals(Duration.ofMinutes(5), ConfigLoader.parseDuration("5m"));
-    assertEquals(Duration.ofHours(1), ConfigLoader.parseDuration("1 h"));
-    assertEquals(Duration.ofMillis(250), ConfigLoader.parseDuration("250ms"));
-    assertEquals(null, ConfigLoader.parseDuration("-1"));
+    assertEquals(Duration.ofSeconds(30), ConfigValues.parseDuration("30"));
+    assertEquals(Duration.ofMinutes(5), ConfigValues.parseDuration("5m"));
+    assertEquals(Duration.ofHours(1), ConfigValues.parseDuration("1 h"));
+    assertEquals(Duration.ofMillis(250), ConfigValues.parseDuration("250ms"));
+    assertEquals(null, ConfigValues.parseDuration("-1"));
   }
 
   @Test

@@ -94,6 +94,10 @@ class DeployFilesTest {
     assertEquals("docker", engine.get("Type"));
     Map<String, Object> params = (Map<String, Object>) engine.get("Params");
     assertTrue(String.valueOf(params.get("Image")).contains("edge-uploader"));
+    // One reference for every architecture (an image index): a mixed fleet pulls its own.
+    assertFalse(
+        String.valueOf(params.get("Image")).matches(".*(amd64|arm64|aarch64|x86_64).*"),
+        "an architecture-neutral image reference: " + params.get("Image"));
     List<String> parameters = (List<String>) params.get("Parameters");
     assertTrue(List.of("run", "once").contains(parameters.get(0)), "a subcommand: " + parameters);
     List<String> env = (List<String>) params.get("EnvironmentVariables");
