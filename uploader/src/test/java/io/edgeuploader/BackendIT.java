@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeuploader.TestStores.Backend;
 import io.edgeuploader.cli.SampleDatabase;
 import io.edgeuploader.sink.Storage;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,58 +29,27 @@ import org.junit.jupiter.params.provider.EnumSource;
  * 127.0.0.1: local disk, S3 (S3Proxy) and ADLS through ABFS (Azurite, Blob endpoint).
  */
 class BackendIT {
-  private static final AtomicInteger TABLES = new AtomicInteger();
   @TempDir static Path servers;
-  private static S3ProxyServer s3;
-  private static AzuriteServer azure;
+  private static TestStores stores;
 
   @TempDir Path dir;
 
-  enum Backend {
-    LOCAL,
-    S3,
-    AZURE
-  }
-
   @BeforeAll
   static void startServers() throws Exception {
-    s3 = S3ProxyServer.start(servers.resolve("s3"));
-  }
-
-  /**
-   * Azurite, started by the first Azure test: where npm is missing only the Azure tests are skipped
-   * (AzuriteServer decides), never the local and S3 ones.
-   */
-  private static synchronized AzuriteServer azure() throws Exception {
-    if (azure == null) azure = AzuriteServer.start(servers.resolve("azurite"));
-    return azure;
+    stores = TestStores.start(servers);
   }
 
   @AfterAll
   static void stopServers() throws Exception {
-    s3.close();
-    if (azure != null) azure.close();
+    stores.close();
   }
 
-  /** A fresh table location on the backend (a new bucket per S3 test, see DeltaTableReader). */
   private String newTable(Backend backend) throws Exception {
-    int n = TABLES.incrementAndGet();
-    return switch (backend) {
-      case LOCAL -> dir.resolve("delta-" + n).toString();
-      case S3 -> "s3://" + s3.createBucket("bucket-" + n) + "/lake/readings";
-      case AZURE -> {
-        azure();
-        yield AzuriteServer.tablePath("lake-" + n, "tables/readings");
-      }
-    };
+    return stores.newLocation(backend, dir, "lake/readings");
   }
 
   private static Map<String, String> env(Backend backend) throws Exception {
-    return switch (backend) {
-      case LOCAL -> Map.of();
-      case S3 -> s3.env();
-      case AZURE -> azure().env();
-    };
+    return stores.env(backend);
   }
 
   private static List<Map<String, Object>> rows(Backend backend, String table) throws Exception {
@@ -226,14 +195,16 @@ class BackendIT {
     SampleDatabase.append(db.file, 1000, Instant.parse("2024-01-01T00:00:00Z"), 5);
     Process daemon =
         UploaderProcess.start(
-            log, s3.env(), UploaderProcess.argsOn(db, table, "n1", "run", "--interval", "1"));
+            log,
+            stores.s3().env(),
+            UploaderProcess.argsOn(db, table, "n1", "run", "--interval", "1"));
     try {
       awaitLog(log, "event=commit", 1);
-      s3.stop();
+      stores.s3().stop();
       SampleDatabase.append(db.file, 700, Instant.parse("2024-02-01T00:00:00Z"), 6);
       awaitLog(log, "event=pass_failed", 1);
       Thread.sleep(4000); // several retries while the store is down
-      s3.resume();
+      stores.s3().resume();
       awaitLog(log, "event=recovered", 1);
       awaitLog(log, "event=commit", 2);
     } finally {

@@ -3,6 +3,7 @@ package io.edgeuploader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeuploader.TestStores.Backend;
 import io.edgeuploader.cli.SampleDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -28,53 +28,27 @@ import org.junit.jupiter.params.provider.EnumSource;
  * uploading the same source.
  */
 class LandingIT {
-  private static final AtomicInteger ZONES = new AtomicInteger();
   @TempDir static Path servers;
-  private static S3ProxyServer s3;
-  private static AzuriteServer azure;
+  private static TestStores stores;
 
   @TempDir Path dir;
 
-  enum Backend {
-    LOCAL,
-    S3,
-    AZURE
-  }
-
   @BeforeAll
   static void startServers() throws Exception {
-    s3 = S3ProxyServer.start(servers.resolve("s3"));
-  }
-
-  private static synchronized AzuriteServer azure() throws Exception {
-    if (azure == null) azure = AzuriteServer.start(servers.resolve("azurite"));
-    return azure;
+    stores = TestStores.start(servers);
   }
 
   @AfterAll
   static void stopServers() throws Exception {
-    s3.close();
-    if (azure != null) azure.close();
+    stores.close();
   }
 
   private String newZone(Backend backend) throws Exception {
-    int n = ZONES.incrementAndGet();
-    return switch (backend) {
-      case LOCAL -> dir.resolve("landing-" + n).toString();
-      case S3 -> "s3://" + s3.createBucket("landing-" + n) + "/landing/readings";
-      case AZURE -> {
-        azure();
-        yield AzuriteServer.tablePath("landing-" + n, "landing/readings");
-      }
-    };
+    return stores.newLocation(backend, dir, "landing/readings");
   }
 
   private static Map<String, String> env(Backend backend) throws Exception {
-    return switch (backend) {
-      case LOCAL -> Map.of();
-      case S3 -> s3.env();
-      case AZURE -> azure().env();
-    };
+    return stores.env(backend);
   }
 
   private static String[] once(TestDatabase db, String zone, String node, String... extra) {

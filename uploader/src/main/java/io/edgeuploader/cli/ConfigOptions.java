@@ -1,9 +1,11 @@
 package io.edgeuploader.cli;
 
+import io.edgeuploader.ExitCode;
+import io.edgeuploader.UserError;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.ConfigLoader;
 import io.edgeuploader.config.DaemonConfig;
-import io.edgeuploader.config.TableConfig;
+import io.edgeuploader.sink.DeltaSink;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
@@ -52,10 +54,32 @@ final class ConfigOptions {
     return ConfigLoader.load(file(parsed), System.getenv(), flags(parsed));
   }
 
-  /** The tables of the configuration, for commands that read only the Delta tables. */
-  static List<TableConfig> loadTables(CommandSpec command) {
+  /**
+   * The Delta tables of the configuration, for the commands that work on a table alone (status
+   * --fleet, maintain, upgrade-table). Landing zones are left out: their table is the ingester's.
+   */
+  static List<DeltaSink> deltaTables(CommandSpec command) {
     ParseResult parsed = command.commandLine().getParseResult();
-    return ConfigLoader.loadTables(file(parsed), System.getenv(), flags(parsed));
+    List<DeltaSink> tables =
+        ConfigLoader.loadTables(file(parsed), System.getenv(), flags(parsed)).stream()
+            .filter(t -> t.tablePath() != null)
+            .map(t -> new DeltaSink(t.tablePath(), t, System.getenv()))
+            .toList();
+    if (tables.isEmpty()) {
+      throw new UserError(
+          ExitCode.CONFIG,
+          command.name()
+              + " works on a Delta table: give --table-path (TABLE_PATH); a landing zone's table"
+              + " is the ingesting job's");
+    }
+    return tables;
+  }
+
+  /** The line for a table path with no Delta table at it. */
+  static UserError noTable(DeltaSink sink) {
+    return new UserError(
+        ExitCode.SINK,
+        "no Delta table at " + sink.tablePath() + "; check --table-path / TABLE_PATH");
   }
 
   private static Optional<Path> file(ParseResult parsed) {

@@ -2,10 +2,7 @@ package io.edgeuploader.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.edgeuploader.ExitCode;
-import io.edgeuploader.UserError;
 import io.edgeuploader.config.ConfigKey;
-import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.sink.Checkpoints;
 import io.edgeuploader.sink.DeltaSink;
 import java.util.EnumSet;
@@ -42,15 +39,9 @@ final class MaintainCommand implements Callable<Integer>, ConfiguredCommand {
 
   @Override
   public Integer call() {
-    for (TableConfig table : ConfigOptions.loadTables(spec)) {
-      if (table.tablePath() == null) continue; // a landing zone: the ingester's table
-      DeltaSink sink = new DeltaSink(table.tablePath(), table, System.getenv());
+    for (DeltaSink sink : ConfigOptions.deltaTables(spec)) {
       Optional<Checkpoints.Maintenance> done = sink.maintain();
-      if (done.isEmpty()) {
-        throw new UserError(
-            ExitCode.SINK,
-            "no Delta table at " + sink.tablePath() + "; check --table-path / TABLE_PATH");
-      }
+      if (done.isEmpty()) throw ConfigOptions.noTable(sink);
       Checkpoints.Maintenance m = done.get();
       if (json) {
         ObjectNode o = new ObjectMapper().createObjectNode();

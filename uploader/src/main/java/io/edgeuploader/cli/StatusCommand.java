@@ -3,11 +3,9 @@ package io.edgeuploader.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.edgeuploader.ExitCode;
 import io.edgeuploader.Progress;
 import io.edgeuploader.Uploader;
 import io.edgeuploader.Uploaders;
-import io.edgeuploader.UserError;
 import io.edgeuploader.config.ConfigKey;
 import io.edgeuploader.config.DaemonConfig;
 import io.edgeuploader.config.TableConfig;
@@ -68,19 +66,8 @@ final class StatusCommand implements Callable<Integer>, ConfiguredCommand {
   @Override
   public Integer call() {
     if (fleet) {
-      for (TableConfig table : ConfigOptions.loadTables(spec)) {
-        if (table.tablePath() == null) continue; // a landing zone: the ingester's table
-        if (table.tablePath() == null) continue; // a landing zone: the ingester's table
-        DeltaSink sink = new DeltaSink(table.tablePath(), table, System.getenv());
-        TableVersion t =
-            sink.latest()
-                .orElseThrow(
-                    () ->
-                        new UserError(
-                            ExitCode.SINK,
-                            "no Delta table at "
-                                + sink.tablePath()
-                                + "; check --table-path / TABLE_PATH"));
+      for (DeltaSink sink : ConfigOptions.deltaTables(spec)) {
+        TableVersion t = sink.latest().orElseThrow(() -> ConfigOptions.noTable(sink));
         FleetReport.print(sink.tablePath(), t, json, System.out);
       }
       return 0;

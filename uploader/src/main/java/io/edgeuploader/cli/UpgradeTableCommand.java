@@ -1,9 +1,6 @@
 package io.edgeuploader.cli;
 
-import io.edgeuploader.ExitCode;
-import io.edgeuploader.UserError;
 import io.edgeuploader.config.ConfigKey;
-import io.edgeuploader.config.TableConfig;
 import io.edgeuploader.sink.DeltaSink;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -35,15 +32,9 @@ final class UpgradeTableCommand implements Callable<Integer>, ConfiguredCommand 
 
   @Override
   public Integer call() {
-    for (TableConfig table : ConfigOptions.loadTables(spec)) {
-      if (table.tablePath() == null) continue; // a landing zone: the ingester's table
-      DeltaSink sink = new DeltaSink(table.tablePath(), table, System.getenv());
+    for (DeltaSink sink : ConfigOptions.deltaTables(spec)) {
       Optional<Boolean> upgraded = sink.upgrade();
-      if (upgraded.isEmpty()) {
-        throw new UserError(
-            ExitCode.SINK,
-            "no Delta table at " + sink.tablePath() + "; check --table-path / TABLE_PATH");
-      }
+      if (upgraded.isEmpty()) throw ConfigOptions.noTable(sink);
       System.out.println(
           sink.tablePath()
               + (upgraded.get()

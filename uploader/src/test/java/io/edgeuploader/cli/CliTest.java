@@ -276,6 +276,29 @@ class CliTest extends CommandLineTest {
   }
 
   @Test
+  void tableCommandsNeedADeltaTable() throws Exception {
+    for (String command : List.of("maintain", "upgrade-table")) {
+      assertUserError(
+          2,
+          command + " works on a Delta table: give --table-path",
+          command,
+          "--sqlite",
+          db.file.toString(),
+          "--landing-path",
+          dir.resolve("landing").toString());
+      assertUserError(
+          4, "no Delta table at " + db.table, command, "--table-path", db.table.toString());
+    }
+    assertUserError(
+        4,
+        "no Delta table at " + db.table,
+        "status",
+        "--fleet",
+        "--table-path",
+        db.table.toString());
+  }
+
+  @Test
   void debugShowsTheStackTrace() {
     assertEquals(3, run(withPaths("once", "--debug")));
     assertTrue(err().contains("\tat "), err());
