@@ -5,6 +5,7 @@
 # step of a pass, the hottest frames, and the JVM's memory by kind. For evidence, not for CI.
 #
 # usage: bench/fleet-profile.sh [F] [D] [PASSES]   (default 1000000 10000 10)
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 f=${1:-1000000}; d=${2:-10000}; repeat=${3:-10}
@@ -16,7 +17,7 @@ s3proxy="$root/uploader/target/test-servers/s3proxy.jar"
 work="$root/bench/work/fleet"
 out="$work/profile"
 mkdir -p "$work" "$out"
-# shellcheck source=bench/fleet-lib.sh
+# shellcheck source=fleet-lib.sh
 . "$root/bench/fleet-lib.sh"
 
 # Recording starts after start-up and the first passes, so samples are steady-state passes.

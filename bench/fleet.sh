@@ -9,6 +9,7 @@
 #   --quick   F in {10k, 100k}, D in {100, 1k}, N up to 8: about 15 minutes instead of ~60
 #   --skip-single  measure racing writers and landing only; keep the last run's single-node rows
 #   --report  write bench/results/fleet.md again from the last run's measurements (same options)
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 shopt -s inherit_errexit # a failed step inside $(...) stops the run too
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,9 +48,9 @@ jar="$root/uploader/target/uploader.jar"
 s3proxy="$root/uploader/target/test-servers/s3proxy.jar"
 work="$root/bench/work/fleet"
 mkdir -p "$work" "$root/bench/results"
-# shellcheck source=bench/fleet-lib.sh
+# shellcheck source=fleet-lib.sh
 . "$root/bench/fleet-lib.sh"
-# shellcheck source=bench/fleet-report.sh
+# shellcheck source=fleet-report.sh
 . "$root/bench/fleet-report.sh"
 
 build
