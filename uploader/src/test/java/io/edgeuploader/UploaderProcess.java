@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The real uploader.jar in its own JVM, as users and service managers start it. */
-final class UploaderProcess {
+/**
+ * The real uploader.jar in its own JVM, as users and service managers start it (also for the Spark
+ * tests in interop/, which is why it is public).
+ */
+public final class UploaderProcess {
   static final Path JAR = Path.of(System.getProperty("uploader.jar", "target/uploader.jar"));
 
   /**
@@ -23,7 +26,8 @@ final class UploaderProcess {
 
   private UploaderProcess() {}
 
-  static Process start(Path log, Map<String, String> env, String... args) throws IOException {
+  public static Process start(Path log, Map<String, String> env, String... args)
+      throws IOException {
     return startWithHeap("256m", log, env, args);
   }
 
@@ -44,7 +48,7 @@ final class UploaderProcess {
   }
 
   /** Runs to the end and returns the exit code. */
-  static int run(Path log, Map<String, String> env, String... args) throws Exception {
+  public static int run(Path log, Map<String, String> env, String... args) throws Exception {
     Process p = start(log, env, args);
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -75,7 +79,7 @@ final class UploaderProcess {
     return a.toArray(new String[0]);
   }
 
-  static String logText(Path log) throws IOException {
+  public static String logText(Path log) throws IOException {
     File f = log.toFile();
     return f.exists() ? java.nio.file.Files.readString(log) : "";
   }

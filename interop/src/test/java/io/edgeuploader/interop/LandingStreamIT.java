@@ -3,6 +3,7 @@ package io.edgeuploader.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeuploader.UploaderProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * application writes, and the stream is stopped and started again; every source row arrives once.
  */
 class LandingStreamIT {
-  private static final Path JAR = Path.of(System.getProperty("uploader.jar"));
   private static SparkSession spark;
 
   @TempDir Path dir;
@@ -45,27 +46,22 @@ class LandingStreamIT {
   }
 
   private Process uploader(Path db, Path landing, Path log) throws Exception {
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-jar",
-            JAR.toString(),
-            "run",
-            "--interval",
-            "1",
-            "--batch-rows",
-            "700",
-            "--sqlite",
-            db.toString(),
-            "--landing-path",
-            landing.toString(),
-            "--state-dir",
-            dir.resolve("state").toString(),
-            "--node-id",
-            "edge-1")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    return UploaderProcess.start(
+        log,
+        Map.of(),
+        "run",
+        "--interval",
+        "1",
+        "--batch-rows",
+        "700",
+        "--sqlite",
+        db.toString(),
+        "--landing-path",
+        landing.toString(),
+        "--state-dir",
+        dir.resolve("state").toString(),
+        "--node-id",
+        "edge-1");
   }
 
   private StreamingQuery stream(StructType schema, Path landing, Path table) throws Exception {

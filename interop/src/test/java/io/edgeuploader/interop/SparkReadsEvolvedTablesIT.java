@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeuploader.UploaderProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,7 +13,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * are intact; the history shows the schema change; no physical name shows.
  */
 class SparkReadsEvolvedTablesIT {
-  private static final Path JAR = Path.of(System.getProperty("uploader.jar"));
   private static SparkSession spark;
 
   @TempDir Path dir;
@@ -44,13 +44,9 @@ class SparkReadsEvolvedTablesIT {
   }
 
   private void once(Path db, Path table, String node, String... extra) throws Exception {
-    Path log = dir.resolve(node + ".log");
-    List<String> command =
+    List<String> args =
         new java.util.ArrayList<>(
             List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
                 "once",
                 "--sqlite",
                 db.toString(),
@@ -62,18 +58,12 @@ class SparkReadsEvolvedTablesIT {
                 node,
                 "--batch-rows",
                 "50"));
-    command.addAll(List.of(extra));
-    run(command, log);
+    args.addAll(List.of(extra));
+    run(dir.resolve(node + ".log"), args.toArray(new String[0]));
   }
 
-  private static void run(List<String> command, Path log) throws Exception {
-    Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-    assertTrue(p.waitFor(180, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), Files.readString(log));
+  private static void run(Path log, String... args) throws Exception {
+    assertEquals(0, UploaderProcess.run(log, Map.of(), args), UploaderProcess.logText(log));
   }
 
   @Test
@@ -156,15 +146,7 @@ class SparkReadsEvolvedTablesIT {
         "INSERT INTO readings VALUES (2, '2024-01-01T00:00:01Z', 2, 1002)",
         "INSERT INTO readings VALUES (3, '2024-01-01T00:00:02Z', 'n/a', 1003)");
     once(db, table, "edge"); // no column mapping yet: rescued
-    run(
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar",
-            JAR.toString(),
-            "upgrade-table",
-            "--table-path",
-            table.toString()),
-        dir.resolve("upgrade.log"));
+    run(dir.resolve("upgrade.log"), "upgrade-table", "--table-path", table.toString());
     sql(db, "INSERT INTO readings VALUES (4, '2024-01-01T00:00:03Z', 4, 1004)");
     once(db, table, "edge");
 
