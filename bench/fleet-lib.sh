@@ -115,7 +115,9 @@ synthetic() { # f d l t -> the key in bucket "bench"
   local key="t-$1-$2-$3-$4" heap=1g
   local built="$work/synthetic/$key"
   [ "$1" -lt 1000000 ] || heap=3g
-  if [ ! -f "$built/_delta_log/_last_checkpoint" ]; then
+  # Built by maintain: a checkpoint and its checksum (tables built before it had none).
+  if [ ! -f "$built/_delta_log/_last_checkpoint" ] \
+    || ! compgen -G "$built/_delta_log/*.crc" >/dev/null; then
     rm -rf "$built"
     say "building $key"
     "$java" -Xmx"$heap" -cp "$cp" io.edgeuploader.bench.SyntheticTable "$work/template/delta" \

@@ -109,6 +109,49 @@ class FleetIT {
     BackendIT.assertExactlyOnce(second, mine(new DeltaTableReader(table()).rows(), "node-2"));
   }
 
+  /**
+   * A node's pass on a shared table that a maintainer keeps: the protocol and metadata come from
+   * the maintainer's checksum, the node's cursor from its own last commit, so the checkpoint (a row
+   * per file of the whole fleet) is not read at all. Proved by damaging it: a pass that read it
+   * would fail, and remove it as damaged.
+   */
+  @Test
+  void aNodeOfAMaintainedSharedTableDoesNotReadItsCheckpoint() throws Exception {
+    TestDatabase a = node(1, 300);
+    TestDatabase b = node(2, 300);
+    assertEquals(0, once(a, 1));
+    assertEquals(0, once(b, 2));
+    assertEquals(0, maintain(dir.resolve("maintain.log")));
+    long version = new DeltaTableReader(table()).version();
+    String prefix = String.format("%020d", version);
+    Path checkpoint = table().resolve("_delta_log").resolve(prefix + ".checkpoint.parquet");
+    assertTrue(Files.exists(checkpoint));
+    JsonNode checksum =
+        new ObjectMapper()
+            .readTree(table().resolve("_delta_log").resolve(prefix + ".crc").toFile());
+    assertFalse(checksum.has("domainMetadata"), "no fleet of cursors in it: " + checksum);
+    assertEquals(addedUpTo(version), checksum.get("numFiles").asLong(), checksum.toString());
+    assertEquals(sizeUpTo(version), checksum.get("tableSizeBytes").asLong(), checksum.toString());
+
+    Instant later = Instant.parse("2024-02-01T00:00:00Z");
+    SampleDatabase.append(a.file, 40, later, 7);
+    SampleDatabase.append(b.file, 40, later, 8);
+    assertEquals(0, once(a, 1));
+    assertEquals(0, once(b, 2));
+    byte[] whole = Files.readAllBytes(checkpoint);
+    Files.write(checkpoint, "not a checkpoint".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    SampleDatabase.append(a.file, 40, later.plusSeconds(3600), 9);
+    assertEquals(0, once(a, 1), UploaderProcess.logText(a.dir.resolve("uploader.log")));
+    assertTrue(
+        Files.exists(checkpoint) && Files.readString(checkpoint).equals("not a checkpoint"),
+        "neither read nor removed: " + UploaderProcess.logText(a.dir.resolve("uploader.log")));
+
+    Files.write(checkpoint, whole);
+    List<Map<String, Object>> rows = new DeltaTableReader(table()).rows();
+    BackendIT.assertExactlyOnce(a, mine(rows, "node-1"));
+    BackendIT.assertExactlyOnce(b, mine(rows, "node-2"));
+  }
+
   private static List<Map<String, Object>> mine(List<Map<String, Object>> rows, String node) {
     return rows.stream().filter(r -> node.equals(r.get("_node_id"))).toList();
   }
@@ -210,6 +253,20 @@ class FleetIT {
         wrong.add("read: " + e);
       }
     }
+  }
+
+  /** The bytes of the files added in the JSON commits 0..version. */
+  private long sizeUpTo(long version) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    long bytes = 0;
+    for (long v = 0; v <= version; v++) {
+      Path commit = table().resolve("_delta_log").resolve(String.format("%020d.json", v));
+      for (String line : Files.readAllLines(commit)) {
+        JsonNode action = json.readTree(line);
+        if (action.has("add")) bytes += action.get("add").get("size").asLong();
+      }
+    }
+    return bytes;
   }
 
   /** The add actions in the JSON commits 0..version: what a reader of that version must see. */

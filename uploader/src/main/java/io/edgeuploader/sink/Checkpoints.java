@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * file every source's cursor (measured: 277 KB per commit with 1,000 nodes). So that a shared table
  * without a maintainer does not go without checkpoints for ever, a node whose commit becomes a
  * version that is a multiple of {@value #BACKSTOP}, with no checkpoint in the {@value #BACKSTOP}
- * versions before it, writes one and says so. A checkpoint left unreadable by a killed writer is
- * removed.
+ * versions before it, writes one and says so. Either checkpoint of a shared table comes with a
+ * {@link SlimChecksum}, so that nodes need not read it. A checkpoint left unreadable by a killed
+ * writer is removed.
  */
 public final class Checkpoints {
   private static final Logger log = LoggerFactory.getLogger(Checkpoints.class);
@@ -93,6 +94,7 @@ public final class Checkpoints {
     if (exact.getVersion() - last < BACKSTOP) return false;
     try {
       exact.writeCheckpoint(engine);
+      SlimChecksum.writeIfMissing(engine, conf, (SnapshotImpl) exact);
       log.warn(
           "event=checkpoint_overdue table={} version={} last_checkpoint={} action=written_by_node"
               + " hint=run_maintain",
@@ -115,10 +117,11 @@ public final class Checkpoints {
 
   /**
    * The maintainer's round on the table as it is now ({@code latest}, loaded fresh, so exact): a
-   * checkpoint at its version unless there is one, then the removal of log files older than the
-   * table's {@code delta.logRetentionDuration} (30 days by default) that a later checkpoint makes
-   * unneeded, as Delta does (Kernel's checkpoint does it too; done here also when no checkpoint was
-   * due). Racing writers are harmless: a checkpoint summarises the versions up to its own.
+   * checkpoint at its version unless there is one, with its {@link SlimChecksum}, then the removal
+   * of log files older than the table's {@code delta.logRetentionDuration} (30 days by default)
+   * that a later checkpoint makes unneeded, as Delta does (Kernel's checkpoint does it too; done
+   * here also when no checkpoint was due). Racing writers are harmless: a checkpoint summarises the
+   * versions up to its own.
    */
   Maintenance maintain(Snapshot latest) throws IOException {
     SnapshotImpl snapshot = (SnapshotImpl) latest;
@@ -134,6 +137,7 @@ public final class Checkpoints {
         // another maintainer was first: the same checkpoint
       }
     }
+    boolean checksum = SlimChecksum.writeIfMissing(engine, conf, snapshot);
     if (TableConfig.EXPIRED_LOG_CLEANUP_ENABLED.fromMetadata(snapshot.getMetadata())) {
       MetadataCleanup.cleanupExpiredLogs(
           engine,
@@ -142,7 +146,7 @@ public final class Checkpoints {
           TableConfig.LOG_RETENTION.fromMetadata(snapshot.getMetadata()));
     }
     // Kernel's checkpoint cleans up too, uncounted: count what is gone instead.
-    long removed = Math.max(0, before + (written ? 1 : 0) - logFiles());
+    long removed = Math.max(0, before + (written ? 1 : 0) + (checksum ? 1 : 0) - logFiles());
     return new Maintenance(snapshot.getVersion(), written, removed);
   }
 

@@ -69,6 +69,9 @@ public final class DeltaSink implements Sink {
    */
   private boolean answered;
 
+  private boolean shared;
+  private long lastCommitted = -1;
+
   /**
    * @param name what {@code table=} says in this sink's log lines: the source table it receives
    * @param config the table's location, storage options, file size and checkpoint policy
@@ -101,7 +104,7 @@ public final class DeltaSink implements Sink {
   public Optional<TableVersion> latest() {
     try {
       if (!answered) probe();
-      return Optional.of(new DeltaVersion(load()));
+      return Optional.of(new DeltaVersion(load(), engine));
     } catch (TableNotFoundException e) {
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
@@ -120,7 +123,7 @@ public final class DeltaSink implements Sink {
   }
 
   private Snapshot load() {
-    return TableManager.loadSnapshot(tablePath).build(engine);
+    return NoClustering.known(TableManager.loadSnapshot(tablePath).build(engine));
   }
 
   /**
@@ -207,13 +210,16 @@ public final class DeltaSink implements Sink {
               },
               this::load);
       TransactionCommitResult result = landed.result();
-      boolean shared = new DeltaVersion(landed.base()).sharedWith(appId);
-      boolean checkpointed = checkpoints.afterCommit(result, shared);
+      boolean checkpointed =
+          checkpoints.afterCommit(result, shared(base, landed.base(), appId, result.getVersion()));
       // A checkpoint just written is where the next commit's table should start from: the
       // post-commit table still replays every commit since the checkpoint it was loaded from.
-      Snapshot after = checkpointed ? load() : result.getPostCommitSnapshot().orElseGet(this::load);
+      Snapshot after =
+          checkpointed
+              ? load()
+              : result.getPostCommitSnapshot().map(NoClustering::known).orElseGet(this::load);
       return new Committed(
-          new DeltaVersion(after), result.getVersion(), written.bytes(), landed.attempts());
+          new DeltaVersion(after, engine), result.getVersion(), written.bytes(), landed.attempts());
     } catch (ConcurrentTransactionException e) {
       throw new SourceCommittedElsewhereException(
           "another process committed for source "
@@ -225,6 +231,23 @@ public final class DeltaSink implements Sink {
     } catch (IOException | RuntimeException e) {
       throw failure("writing to the Delta table", e);
     }
+  }
+
+  /**
+   * Whether other sources commit to the table, as last found: once they do, for good; while they do
+   * not, found again only when a commit not made here came in between, since finding out may mean
+   * replaying every source's cursor.
+   *
+   * @param read the table the commit was made for, whose commits since the checkpoint were read
+   * @param landedOn the table the commit landed on (newer than {@code read} after lost races)
+   */
+  private boolean shared(DeltaVersion read, Snapshot landedOn, String appId, long version) {
+    if (!shared && landedOn.getVersion() != lastCommitted) {
+      DeltaVersion on = landedOn == read.snapshot() ? read : new DeltaVersion(landedOn, engine);
+      shared = on.sharedWith(appId);
+    }
+    lastCommitted = version;
+    return shared;
   }
 
   private Transaction transaction(Snapshot base, String appId, long seq) {
@@ -266,7 +289,8 @@ public final class DeltaSink implements Sink {
   @Override
   public TableVersion addColumns(TableVersion table, List<StructField> columns) {
     try {
-      return new DeltaVersion(schemaCommits.addColumns(((DeltaVersion) table).snapshot(), columns));
+      return new DeltaVersion(
+          schemaCommits.addColumns(((DeltaVersion) table).snapshot(), columns), engine);
     } catch (RuntimeException e) {
       throw failure("adding columns to the Delta table", e);
     }

@@ -1,9 +1,11 @@
 package io.edgeuploader.sink;
 
 import io.delta.kernel.Snapshot;
+import io.delta.kernel.engine.Engine;
 import io.delta.kernel.internal.SnapshotImpl;
 import io.delta.kernel.types.StructType;
 import io.edgeuploader.cursor.Cursor;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +16,12 @@ final class DeltaVersion implements TableVersion {
   static final String CURSOR_DOMAIN_PREFIX = "edge-uploader.cursor.";
 
   private final Snapshot snapshot;
+  private final Engine engine;
+  private final Map<String, LogTail.Found> tails = new HashMap<>();
 
-  DeltaVersion(Snapshot snapshot) {
+  DeltaVersion(Snapshot snapshot, Engine engine) {
     this.snapshot = snapshot;
+    this.engine = engine;
   }
 
   Snapshot snapshot() {
@@ -38,9 +43,21 @@ final class DeltaVersion implements TableVersion {
     return snapshot.getPartitionColumnNames();
   }
 
+  /**
+   * The source's cursor, from the commits after the checkpoint when it is there (see {@link
+   * LogTail}); only a source that has not committed since the checkpoint replays every source's.
+   */
   @Override
   public Optional<Cursor> cursor(String appId) {
-    return snapshot.getDomainMetadata(cursorDomain(appId)).map(Cursor::fromJson);
+    LogTail.Found tail = tail(appId);
+    Optional<String> value =
+        tail.inTail() ? tail.value() : snapshot.getDomainMetadata(cursorDomain(appId));
+    return value.map(Cursor::fromJson);
+  }
+
+  private LogTail.Found tail(String appId) {
+    return tails.computeIfAbsent(
+        appId, a -> LogTail.find(engine, (SnapshotImpl) snapshot, cursorDomain(a)));
   }
 
   /** Reads the domain metadata Kernel has already replayed for this version. */
@@ -60,9 +77,13 @@ final class DeltaVersion implements TableVersion {
     return sources;
   }
 
-  /** Whether other sources than {@code appId} have committed to the table. */
+  /**
+   * Whether other sources than {@code appId} have committed to the table: seen on the way to its
+   * cursor, or else from every source's.
+   */
   boolean sharedWith(String appId) {
-    return sources().keySet().stream().anyMatch(other -> !other.equals(appId));
+    return tail(appId).otherCursors()
+        || sources().keySet().stream().anyMatch(other -> !other.equals(appId));
   }
 
   static String cursorDomain(String appId) {

@@ -3,13 +3,9 @@ package io.edgeuploader.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.delta.kernel.Snapshot;
-import io.delta.kernel.TableManager;
-import io.delta.kernel.defaults.engine.DefaultEngine;
-import io.delta.kernel.engine.Engine;
+import io.edgeuploader.cli.Main;
 import io.edgeuploader.cursor.Cursor;
 import io.edgeuploader.cursor.SourceId;
-import io.edgeuploader.sink.Storage;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +21,10 @@ import java.util.UUID;
  * A shared table as a fleet leaves it, built in seconds for the fleet benchmark: the uploader's
  * protocol and schema (version 0 of a table the real jar created), one commit holding {@code files}
  * add actions and the {@code txn} and cursor of {@code nodes} sources, {@code logFiles} small
- * commits after it (the log a real fleet leaves until log cleanup), a checkpoint written by Kernel,
- * and {@code tail} small commits after the checkpoint. Data files are not written: a pass never
- * reads them. Built on local disk (S3Proxy's filesystem backend serves the directory, see {@link
- * StoreObjects}).
+ * commits after it (the log a real fleet leaves until log cleanup), a checkpoint and its checksum
+ * written by {@code maintain}, and {@code tail} small commits after the checkpoint. Data files are
+ * not written: a pass never reads them. Built on local disk (S3Proxy's filesystem backend serves
+ * the directory, see {@link StoreObjects}).
  *
  * <p>usage: SyntheticTable TEMPLATE_TABLE OUT_DIR FILES NODES LOG_FILES TAIL
  */
@@ -190,17 +186,21 @@ public final class SyntheticTable {
     return JSON.writeValueAsString(Map.of(action, value)) + "\n";
   }
 
-  /** Kernel's own checkpoint of the table at {@code version}, as a maintainer would write it. */
+  /**
+   * The maintainer's checkpoint of the table, made by {@code maintain} while {@code version} is its
+   * latest: Kernel's checkpoint and the slim checksum beside it.
+   */
   private static void checkpoint(Path table, long version) throws IOException {
-    String path = table.toAbsolutePath().toString();
-    Engine engine = DefaultEngine.create(Storage.configurationFor(path, Map.of(), Map.of()));
-    Snapshot snapshot = TableManager.loadSnapshot(path).atVersion(version).build(engine);
-    snapshot.writeCheckpoint(engine);
+    int exit = Main.execute("maintain", "--table-path", table.toAbsolutePath().toString());
+    if (exit != 0) throw new IOException("maintain exited with " + exit);
     List<String> written;
     try (var files = Files.list(table.resolve("_delta_log"))) {
       written =
-          files.map(p -> p.getFileName().toString()).filter(n -> n.contains("checkpoint")).toList();
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.contains("checkpoint") || n.endsWith(".crc"))
+              .toList();
     }
-    System.out.println("checkpoint: " + written);
+    System.out.println("checkpoint at " + version + ": " + written);
   }
 }
