@@ -218,8 +218,13 @@ class SparkReadsUploaderTablesIT {
     }
   }
 
+  /**
+   * Three nodes race onto one table, a maintainer checkpoints it (with its checksum, which leaves
+   * out the nodes' cursors), and the nodes go on: Spark reads every row once at the checkpoint's
+   * version, whose checksum it checks against the files it finds, and after.
+   */
   @Test
-  void concurrentNodesShareOneTable() throws Exception {
+  void concurrentNodesShareOneTableThatAMaintainerCheckpoints() throws Exception {
     Path table = dir.resolve("shared");
     Process[] nodes = new Process[3];
     for (int n = 0; n < nodes.length; n++) {
@@ -234,6 +239,37 @@ class SparkReadsUploaderTablesIT {
     for (int n = 0; n < nodes.length; n++) {
       awaitSuccess(nodes[n], dir.resolve("node-" + n + ".log"));
     }
+    Process maintain =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "maintain",
+                "--table-path",
+                table.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("maintain.log").toFile())
+            .start();
+    awaitSuccess(maintain, dir.resolve("maintain.log"));
+    try (var files = Files.list(table.resolve("_delta_log"))) {
+      assertTrue(
+          files.anyMatch(f -> f.getFileName().toString().endsWith(".crc")), "a checksum beside it");
+    }
+    assertEveryRowOnce(table, 2700L, 3L);
+
+    for (int n = 0; n < nodes.length; n++) {
+      Path db = dir.resolve("node" + n + ".db");
+      sql(
+          db,
+          "WITH RECURSIVE k(i) AS (SELECT 901 UNION ALL SELECT i + 1 FROM k WHERE i < 1000)"
+              + " INSERT INTO t SELECT i, 1700000000 + i, i FROM k");
+      nodes[n] = upload(db, table, dir.resolve("state" + n), "node-" + n, "--batch-rows", "100");
+      awaitSuccess(nodes[n], dir.resolve("node-" + n + ".log"));
+    }
+    assertEveryRowOnce(table, 3000L, 3L);
+  }
+
+  private static void assertEveryRowOnce(Path table, long rows, long nodes) {
     Row counts =
         spark
             .read()
@@ -241,9 +277,9 @@ class SparkReadsUploaderTablesIT {
             .load(table.toString())
             .selectExpr("count(*)", "count(DISTINCT _node_id, id)", "count(DISTINCT _node_id)")
             .first();
-    assertEquals(2700L, counts.getLong(0));
-    assertEquals(2700L, counts.getLong(1), "no row twice");
-    assertEquals(3L, counts.getLong(2));
+    assertEquals(rows, counts.getLong(0));
+    assertEquals(rows, counts.getLong(1), "no row twice");
+    assertEquals(nodes, counts.getLong(2));
   }
 
   @Test
