@@ -6,7 +6,7 @@
 # machine; ratios are taken within one run.
 #
 # usage: bench/fleet.sh [--quick] [--repeat N] [--skip-single] [--report]
-#   --quick   F in {10k, 100k}, D in {100, 1k}, N up to 8: about 15 minutes instead of ~60
+#   --quick   F in {10k, 100k}, D in {100, 1k}, N up to 8: about 15 minutes instead of ~40
 #   --skip-single  measure racing writers and landing only; keep the last run's single-node rows
 #   --report  write bench/results/fleet.md again from the last run's measurements (same options)
 # shellcheck source-path=SCRIPTDIR

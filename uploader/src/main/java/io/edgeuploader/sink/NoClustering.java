@@ -44,7 +44,9 @@ final class NoClustering {
       f.setAccessible(true);
       return f;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      log.info("event=kernel_shortcut_unavailable field=lazyClusteringColumns error=\"{}\"", e);
+      log.info(
+          "event=kernel_shortcut_unavailable field=lazyClusteringColumns error=\"{}\"",
+          e.toString());
       return null;
     }
   }
