@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeuploader.UploaderProcess;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,18 +240,11 @@ class SparkReadsUploaderTablesIT {
     for (int n = 0; n < nodes.length; n++) {
       awaitSuccess(nodes[n], dir.resolve("node-" + n + ".log"));
     }
-    Process maintain =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
-                "maintain",
-                "--table-path",
-                table.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("maintain.log").toFile())
-            .start();
-    awaitSuccess(maintain, dir.resolve("maintain.log"));
+    Path maintainLog = dir.resolve("maintain.log");
+    assertEquals(
+        0,
+        UploaderProcess.run(maintainLog, Map.of(), "maintain", "--table-path", table.toString()),
+        UploaderProcess.logText(maintainLog));
     try (var files = Files.list(table.resolve("_delta_log"))) {
       assertTrue(
           files.anyMatch(f -> f.getFileName().toString().endsWith(".crc")), "a checksum beside it");

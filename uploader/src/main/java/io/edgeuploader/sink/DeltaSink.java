@@ -61,6 +61,7 @@ public final class DeltaSink implements Sink {
   private final Checkpoints checkpoints;
   private final CommitAttempts attempts;
   private final SchemaCommits schemaCommits;
+  private final SharedTable sharing;
 
   /**
    * Whether the store has answered since the sink was made or since the last outage. Until it has,
@@ -68,9 +69,6 @@ public final class DeltaSink implements Sink {
    * of _last_checkpoint) would make a first pass or every retry during an outage take seconds.
    */
   private boolean answered;
-
-  private boolean shared;
-  private long lastCommitted = -1;
 
   /**
    * @param name what {@code table=} says in this sink's log lines: the source table it receives
@@ -88,6 +86,7 @@ public final class DeltaSink implements Sink {
     this.checkpoints = new Checkpoints(engine, name, this.tablePath, conf, config.checkpoint());
     this.attempts = new CommitAttempts(name);
     this.schemaCommits = new SchemaCommits(name, engine, this::load);
+    this.sharing = new SharedTable(engine);
   }
 
   public String tablePath() {
@@ -210,8 +209,8 @@ public final class DeltaSink implements Sink {
               },
               this::load);
       TransactionCommitResult result = landed.result();
-      boolean checkpointed =
-          checkpoints.afterCommit(result, shared(base, landed.base(), appId, result.getVersion()));
+      boolean shared = sharing.afterCommit(base, landed.base(), appId, result.getVersion());
+      boolean checkpointed = checkpoints.afterCommit(result, shared);
       // A checkpoint just written is where the next commit's table should start from: the
       // post-commit table still replays every commit since the checkpoint it was loaded from.
       Snapshot after =
@@ -231,23 +230,6 @@ public final class DeltaSink implements Sink {
     } catch (IOException | RuntimeException e) {
       throw failure("writing to the Delta table", e);
     }
-  }
-
-  /**
-   * Whether other sources commit to the table, as last found: once they do, for good; while they do
-   * not, found again only when a commit not made here came in between, since finding out may mean
-   * replaying every source's cursor.
-   *
-   * @param read the table the commit was made for, whose commits since the checkpoint were read
-   * @param landedOn the table the commit landed on (newer than {@code read} after lost races)
-   */
-  private boolean shared(DeltaVersion read, Snapshot landedOn, String appId, long version) {
-    if (!shared && landedOn.getVersion() != lastCommitted) {
-      DeltaVersion on = landedOn == read.snapshot() ? read : new DeltaVersion(landedOn, engine);
-      shared = on.sharedWith(appId);
-    }
-    lastCommitted = version;
-    return shared;
   }
 
   private Transaction transaction(Snapshot base, String appId, long seq) {

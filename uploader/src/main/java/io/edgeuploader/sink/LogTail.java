@@ -5,6 +5,7 @@ import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.internal.SnapshotImpl;
 import io.delta.kernel.internal.actions.DomainMetadata;
+import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
@@ -45,9 +46,7 @@ final class LogTail {
           engine
               .getJsonHandler()
               .readJsonFiles(
-                  DeltaSink.closeable(List.of(commits.get(i)).iterator()),
-                  DOMAINS,
-                  Optional.empty())) {
+                  Utils.singletonCloseableIterator(commits.get(i)), DOMAINS, Optional.empty())) {
         while (batches.hasNext()) {
           ColumnVector actions = batches.next().getColumnVector(0);
           for (int row = 0; row < actions.getSize(); row++) {
